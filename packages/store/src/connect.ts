@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely';
+
+export type DialectName = 'sqlite' | 'postgres' | 'mysql';
+
+export interface Store {
+  db: Kysely<any>;
+  dialect: DialectName;
+  /** Redacted URL (no password) for logs and /readyz. */
+  describe: string;
+  /** SQLite file path, when the store is a file. */
+  file?: string;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** postgres://…, mysql://…, sqlite:///abs/path.db, or a file path; undefined → sqliteFile. */
+  url?: string;
+  sqliteFile?: string;
+  poolSize?: number;
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  const url = opts.url;
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    const pg = (await import('pg')).default;
+    // BIGINT/NUMERIC come back as strings by default; counts and epoch-ms fit in a double.
+    pg.types.setTypeParser(20, (v: string) => Number(v));
+    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+    return wrap(db, 'postgres', redact(url));
+  }
+  if (url && /^mysql:\/\//.test(url)) {
+    const mysql = await import('mysql2');
+    const pool = mysql.createPool({ uri: url, connectionLimit: opts.poolSize ?? 10, supportBigNumbers: true, bigNumberStrings: false, dateStrings: true, timezone: 'Z' });
+    const db = new Kysely<any>({ dialect: new MysqlDialect({ pool }) });
+    return wrap(db, 'mysql', redact(url));
+  }
+  const file = url ? url.replace(/^sqlite:\/\//, '').replace(/^file:/, '') : opts.sqliteFile;
+  if (!file) throw new Error('no database URL and no SQLite file given');
+  const Database = (await import('better-sqlite3')).default;
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: an acknowledged write survives power loss / kill -9 (WAL + NORMAL may lose the tail).
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('busy_timeout = 10000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { ...wrap(db, 'sqlite', `sqlite:${file}`), file: file === ':memory:' ? undefined : file };
+}
+
+function wrap(db: Kysely<any>, dialect: DialectName, describe: string): Store {
+  return {
+    db,
+    dialect,
+    describe,
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
