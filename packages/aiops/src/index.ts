@@ -1,0 +1,4 @@
+// @sreworks/aiops: pure algorithms (src/algorithms, no platform imports) and their services.
+export * from './algorithms/log-templates.js';
+export * from './algorithms/metrics.js';
+export { parseCsv, parseCsvObjects, toCsv, csvField } from './io/csv.js';

@@ -1,0 +1,53 @@
+// Access to the shared, read-only fixtures (test and bench only). A missing fixture folder is an
+// error that names the folder, never a silent skip.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCsvObjects } from '../src/io/csv.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+// The project root's sibling `shared/fixtures`; worktrees sit one level deeper, so look upwards.
+function findFixtures(): string {
+  let dir = resolve(here, '../../..');
+  for (let i = 0; i < 4; i++) {
+    const c = join(dir, '..', 'shared', 'fixtures');
+    if (existsSync(c)) return resolve(c);
+    dir = resolve(dir, '..');
+  }
+  return resolve(here, '../../../../shared/fixtures');
+}
+
+export const FIXTURES = process.env.SREWORKS_FIXTURES ?? findFixtures();
+
+export function fixturePath(...parts: string[]): string {
+  const p = join(FIXTURES, ...parts);
+  if (!existsSync(p)) throw new Error(`fixture missing: ${p} (set SREWORKS_FIXTURES to the shared fixtures folder)`);
+  return p;
+}
+
+export const LOGHUB_SYSTEMS = ['HDFS', 'Hadoop', 'Spark', 'Zookeeper', 'BGL', 'HPC', 'Thunderbird', 'Apache'] as const;
+/** Drain's published GA on Loghub-2k (original labels), logpai/logparser. */
+export const DRAIN_GA: Record<string, number> = {
+  HDFS: 0.9975, Hadoop: 0.9475, Spark: 0.92, Zookeeper: 0.9665, BGL: 0.9625, HPC: 0.887, Thunderbird: 0.955, Apache: 1.0,
+};
+/** Brain's published GA on Loghub-2k. */
+export const BRAIN_GA: Record<string, number> = {
+  HDFS: 0.9975, Hadoop: 0.949, Spark: 0.9975, Zookeeper: 0.9875, BGL: 0.986, HPC: 0.945, Thunderbird: 0.971, Apache: 1.0,
+};
+
+export function loadLoghub(system: string, corrected = false): { content: string[]; eventId: string[] } {
+  const f = fixturePath('loghub-2k', system, `${system}_2k.log_structured${corrected ? '_corrected' : ''}.csv`);
+  const { rows } = parseCsvObjects(readFileSync(f, 'utf8'));
+  return { content: rows.map((r) => r.Content ?? ''), eventId: rows.map((r) => r.EventId ?? '') };
+}
+
+export function listFiles(dir: string, ext: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) out.push(...listFiles(p, ext));
+    else if (e.endsWith(ext)) out.push(p);
+  }
+  return out.sort();
+}
