@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCsvObjects } from '../src/io/csv.js';
+import { parseNabTime } from '../src/algorithms/nab.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -50,4 +51,41 @@ export function listFiles(dir: string, ext: string): string[] {
     else if (e.endsWith(ext)) out.push(p);
   }
   return out.sort();
+}
+
+export interface NabFile {
+  name: string;
+  timestamps: number[];
+  values: number[];
+  windows: [number, number][];
+}
+
+/** The 58 NAB series with their label windows (optionally only those whose name matches). */
+export function loadNab(filter?: (name: string) => boolean): NabFile[] {
+  const root = fixturePath('nab');
+  const windows = JSON.parse(readFileSync(join(root, 'labels', 'combined_windows.json'), 'utf8')) as Record<string, string[][]>;
+  const out: NabFile[] = [];
+  for (const name of Object.keys(windows).sort()) {
+    if (filter && !filter(name)) continue;
+    const { rows } = parseCsvObjects(readFileSync(join(root, 'data', name), 'utf8'));
+    out.push({
+      name,
+      timestamps: rows.map((r) => parseNabTime(r.timestamp!)),
+      values: rows.map((r) => Number(r.value)),
+      windows: windows[name]!.map((w) => [parseNabTime(w[0]!), parseNabTime(w[1]!)] as [number, number]),
+    });
+  }
+  return out;
+}
+
+/** The published windowedGaussian output (anomaly_score column) for one NAB file. */
+export function loadWindowedGaussianScores(name: string): number[] {
+  const [dir, file] = name.split('/');
+  const p = fixturePath('nab', 'results', 'windowedGaussian', dir!, `windowedGaussian_${file}`);
+  return parseCsvObjects(readFileSync(p, 'utf8')).rows.map((r) => Number(r.anomaly_score));
+}
+
+/** Published NAB final scores (results/final_results.json). */
+export function loadNabFinalResults(): Record<string, Record<string, number>> {
+  return JSON.parse(readFileSync(fixturePath('nab', 'results', 'final_results.json'), 'utf8')) as Record<string, Record<string, number>>;
 }
