@@ -5,3 +5,5 @@ export { parseCsv, parseCsvObjects, toCsv, csvField } from './io/csv.js';
 export * from './algorithms/anomaly.js';
 export * from './algorithms/novelty.js';
 export * from './algorithms/nab.js';
+export * from './algorithms/periodicity.js';
+export { hpFilter, modwt, fisherPValue, acf, periodogram, median, mad, biweightMidvariance } from './algorithms/dsp.js';

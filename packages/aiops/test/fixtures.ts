@@ -89,3 +89,18 @@ export function loadWindowedGaussianScores(name: string): number[] {
 export function loadNabFinalResults(): Record<string, Record<string, number>> {
   return JSON.parse(readFileSync(fixturePath('nab', 'results', 'final_results.json'), 'utf8')) as Record<string, Record<string, number>>;
 }
+
+export interface PeriodCase {
+  name: string;
+  values: number[];
+  truth: number[];
+}
+
+/** CRAN-55 season-length series (`main_length` is the label). */
+export function loadCran55(): PeriodCase[] {
+  const root = fixturePath('periodicity-cran55', 'datasets', '03_Real2_datasets');
+  return listFiles(root, '.json').map((p) => {
+    const j = JSON.parse(readFileSync(p, 'utf8')) as { main_length: number[]; ts: (number | null)[] };
+    return { name: p.slice(root.length + 1), values: j.ts.map((v) => (v === null ? NaN : Number(v))), truth: j.main_length };
+  });
+}
