@@ -7,3 +7,5 @@ export * from './algorithms/novelty.js';
 export * from './algorithms/nab.js';
 export * from './algorithms/periodicity.js';
 export { hpFilter, modwt, fisherPValue, acf, periodogram, median, mad, biweightMidvariance } from './algorithms/dsp.js';
+export * from './algorithms/forecast.js';
+export * from './algorithms/rca.js';

@@ -104,3 +104,39 @@ export function loadCran55(): PeriodCase[] {
     return { name: p.slice(root.length + 1), values: j.ts.map((v) => (v === null ? NaN : Number(v))), truth: j.main_length };
   });
 }
+
+export interface RcaCase {
+  name: string;
+  truth: string;
+  fault: string;
+  normal: Record<string, number[]>;
+  anomalous: Record<string, number[]>;
+}
+
+export function columnsOf(text: string): Record<string, number[]> {
+  const { header, rows } = parseCsvObjects(text);
+  const out: Record<string, number[]> = {};
+  for (const h of header) out[h] = rows.map((r) => (r[h] === '' ? NaN : Number(r[h])));
+  return out;
+}
+
+/** The Sock Shop fault cases: folder `<service>-<fault>/<run>/`. */
+export function loadSockShop(): RcaCase[] {
+  const root = fixturePath('rca-sockshop', 'sock-shop-data');
+  const out: RcaCase[] = [];
+  for (const dir of readdirSync(root).sort()) {
+    const m = /^(.*)-(cpu|mem|disk|delay|loss)$/.exec(dir);
+    if (!m) continue;
+    for (const run of readdirSync(join(root, dir)).sort()) {
+      const base = join(root, dir, run);
+      out.push({
+        name: `${dir}/${run}`,
+        truth: m[1]!,
+        fault: m[2]!,
+        normal: columnsOf(readFileSync(join(base, 'normal.csv'), 'utf8')),
+        anomalous: columnsOf(readFileSync(join(base, 'anomalous.csv'), 'utf8')),
+      });
+    }
+  }
+  return out;
+}
