@@ -9,3 +9,6 @@ export * from './algorithms/periodicity.js';
 export { hpFilter, modwt, fisherPValue, acf, periodogram, median, mad, biweightMidvariance } from './algorithms/dsp.js';
 export * from './algorithms/forecast.js';
 export * from './algorithms/rca.js';
+export * from './services/parse.js';
+export * from './services/operations.js';
+export * from './services/commands.js';

@@ -39,7 +39,12 @@ export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
       }
     }
   }
-  if (inverse) for (let i = 0; i < n; i++) (re[i] = re[i]! / n), (im[i] = im[i]! / n);
+  if (inverse) {
+    for (let i = 0; i < n; i++) {
+      re[i] = re[i]! / n;
+      im[i] = im[i]! / n;
+    }
+  }
 }
 
 export function nextPow2(n: number): number {
