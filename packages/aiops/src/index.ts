@@ -12,3 +12,6 @@ export * from './algorithms/rca.js';
 export * from './services/parse.js';
 export * from './services/operations.js';
 export * from './services/commands.js';
+export { aiopsPermissions } from './services/permissions.js';
+export { aiopsMigrations, RunStore, type Run, type RunKind, type RunStatus } from './services/runs.js';
+export { aiopsRoutes, type AiopsRoutesOptions } from './routes.js';
