@@ -1,6 +1,6 @@
 // Binary operators: arithmetic, comparison (with and without bool), set operators, and vector
 // matching (on/ignoring, group_left/group_right) with Prometheus' error messages.
-import type { BinaryExpr, BinaryOp, VectorMatching } from './parser/ast.js';
+import { COMPARISON_OPS, type BinaryExpr, type BinaryOp, type VectorMatching } from './parser/ast.js';
 import type { Labels } from './storage.js';
 import { goPow } from './functions.js';
 import { METRIC_NAME, PromQLError, dropName, labelsString, type Sample, type Vector } from './value.js';
@@ -25,8 +25,9 @@ export function elemBinop(op: BinaryOp, l: number, r: number): [number, boolean]
   }
 }
 
+// Prometheus 2.x keeps the metric name for atan2 (shouldDropMetricName lists only these).
 function dropsName(op: BinaryOp): boolean {
-  return op === '+' || op === '-' || op === '*' || op === '/' || op === '%' || op === '^' || op === 'atan2';
+  return op === '+' || op === '-' || op === '*' || op === '/' || op === '%' || op === '^';
 }
 
 export function scalarBinop(e: BinaryExpr, l: number, r: number): number {
@@ -37,7 +38,7 @@ export function scalarBinop(e: BinaryExpr, l: number, r: number): number {
 /** vector op scalar, or scalar op vector when `swap`. */
 export function vectorScalarBinop(e: BinaryExpr, vec: Vector, scalar: number, swap: boolean): Vector {
   const out: Vector = [];
-  const isCmp = !dropsName(e.op);
+  const isCmp = COMPARISON_OPS.has(e.op);
   for (const s of vec) {
     let lv = s.f;
     let rv = scalar;
