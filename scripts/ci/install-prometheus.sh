@@ -8,9 +8,11 @@ if [ -x /usr/bin/prometheus ] && [ -x /usr/bin/promtool ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 # keep the package's init scripts from starting a server (there is no systemd here, but be explicit)
-printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-chmod +x /usr/sbin/policy-rc.d
-trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends prometheus >/dev/null
 echo "install-prometheus: $(/usr/bin/prometheus --version 2>&1 | head -n1)"

@@ -56,6 +56,14 @@ function upperBound(a: ArrayLike<number>, x: number, lo = 0): number {
   return lo;
 }
 
+/** A slice that keeps NaN payloads (stale markers) intact: typed arrays are viewed, never copied through an Array. */
+function sub(a: ArrayLike<number>, lo: number, hi: number): ArrayLike<number> {
+  if (a instanceof Float64Array) return a.subarray(lo, hi);
+  const out = new Float64Array(hi - lo);
+  for (let i = lo; i < hi; i++) out[i - lo] = a[i]!;
+  return out;
+}
+
 function checkDuplicates(v: Vector): void {
   if (v.length < 2) return;
   const seen = new Set<string>();
@@ -167,8 +175,8 @@ class Evaluation {
       const hi = upperBound(d.timestamps, to);
       if (hi <= lo) continue;
       this.addSamples(hi - lo);
-      const ts = lo === 0 && hi === d.timestamps.length ? d.timestamps : Array.prototype.slice.call(d.timestamps, lo, hi) as number[];
-      const vs = lo === 0 && hi === d.values.length ? d.values : Array.prototype.slice.call(d.values, lo, hi) as number[];
+      const ts = lo === 0 && hi === d.timestamps.length ? d.timestamps : sub(d.timestamps, lo, hi);
+      const vs = lo === 0 && hi === d.values.length ? d.values : sub(d.values, lo, hi);
       series.push({ metric: normLabels(d.labels), ts, vs });
     }
     series.sort((a, b) => compareLabels(a.metric, b.metric));

@@ -3,10 +3,19 @@ import { compileRegex } from './parser/parse.js';
 import type { Labels, Matcher, Queryable, SelectHints, SeriesData } from './storage.js';
 import { labelsKey, normLabels } from './value.js';
 
+// Values live in a Float64Array: V8 canonicalizes NaN payloads stored in ordinary arrays, which
+// would turn Prometheus' stale marker into a plain NaN.
 interface MemSeries {
   labels: Labels;
   ts: number[];
-  vs: number[];
+  vs: Float64Array;
+}
+
+function grow(s: MemSeries): void {
+  if (s.ts.length < s.vs.length) return;
+  const n = new Float64Array(Math.max(16, s.vs.length * 2));
+  n.set(s.vs);
+  s.vs = n;
 }
 
 export function matchLabel(m: Matcher, value: string | undefined): boolean {
@@ -24,30 +33,29 @@ export class MemoryQueryable implements Queryable {
   /** every select() call, for tests that check the engine fetches once per selector. */
   readonly selects: { matchers: Matcher[]; startMs: number; endMs: number; hints?: SelectHints }[] = [];
 
-  /** Appends one sample; samples of a series must arrive in time order (a same-time sample replaces). */
+  /** Adds one sample; a sample at an existing time replaces it. Appends in time order are O(1). */
   add(labels: Labels, timestampMs: number, value: number): void {
     const l = normLabels(labels);
     const k = labelsKey(l);
     let s = this.data.get(k);
-    if (!s) this.data.set(k, (s = { labels: l, ts: [], vs: [] }));
-    const last = s.ts.length - 1;
-    if (last >= 0 && s.ts[last]! === timestampMs) {
-      s.vs[last] = value;
-      return;
-    }
-    if (last >= 0 && s.ts[last]! > timestampMs) {
-      // rare out-of-order load: insert in place
-      let i = s.ts.length;
-      while (i > 0 && s.ts[i - 1]! > timestampMs) i--;
-      if (s.ts[i - 1] === timestampMs) s.vs[i - 1] = value;
-      else {
-        s.ts.splice(i, 0, timestampMs);
-        s.vs.splice(i, 0, value);
+    if (!s) this.data.set(k, (s = { labels: l, ts: [], vs: new Float64Array(16) }));
+    const n = s.ts.length;
+    if (n > 0 && s.ts[n - 1]! >= timestampMs) {
+      const i = lowerBound(s.ts, timestampMs);
+      if (s.ts[i] === timestampMs) {
+        s.vs[i] = value;
+        return;
       }
+      // rare out-of-order load: insert in place
+      grow(s);
+      s.vs.copyWithin(i + 1, i, n);
+      s.ts.splice(i, 0, timestampMs);
+      s.vs[i] = value;
       return;
     }
+    grow(s);
+    s.vs[n] = value;
     s.ts.push(timestampMs);
-    s.vs.push(value);
   }
 
   clear(): void {

@@ -77,6 +77,8 @@ export interface BinaryExpr {
   /** present when both sides are instant vectors. */
   matching?: VectorMatching;
   pos: PosRange;
+  /** offset of the operator (Prometheus reports some errors there). */
+  opPos?: number;
 }
 export interface UnaryExpr { type: 'UnaryExpr'; op: '-' | '+'; expr: Expr; pos: PosRange }
 export interface ParenExpr { type: 'ParenExpr'; expr: Expr; pos: PosRange }

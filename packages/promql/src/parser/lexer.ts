@@ -71,7 +71,8 @@ export function tokenize(input: string): Token[] {
       const top = depth[depth.length - 1];
       if (!top || top.ch !== want) {
         const what = c === ')' ? 'right parenthesis' : c === '}' ? 'right brace' : 'right bracket';
-        throw new LexError(`unexpected ${what} '${c}'`, i);
+        // Prometheus' lexer reports this after consuming the character
+        throw new LexError(`unexpected ${what} '${c}'`, i + 1);
       }
       depth.pop();
       i++;

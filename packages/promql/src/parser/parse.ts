@@ -195,7 +195,10 @@ class Builder {
     const c = kids(n);
     switch (n.name) {
       case 'NumberDurationLiteral': {
-        const v = parseNumber(this.text(n));
+        const t = this.text(n);
+        const sign = /^[-+]/.test(t) ? t[0] : '';
+        const u = parseNumber(sign ? t.slice(1).trim() : t);
+        const v = u === undefined ? undefined : sign === '-' ? -u : u;
         if (v === undefined) this.fail(n.from, `bad number or duration syntax: "${this.text(n)}"`);
         return { type: 'NumberLiteral', value: v, pos: this.pr(n) };
       }
@@ -214,7 +217,7 @@ class Builder {
         return this.vectorSelector(n);
       case 'MatrixSelector': {
         const inner = this.expr(c[0]!);
-        if (inner.type !== 'VectorSelector') this.fail(n.from, 'ranges only allowed for vector selectors');
+        if (inner.type !== 'VectorSelector') this.fail(c[0]!.to, 'ranges only allowed for vector selectors');
         if (inner.offsetMs !== 0 || inner.at) this.fail(n.from, 'no offset modifiers allowed before range');
         return { type: 'MatrixSelector', vector: inner, rangeMs: this.duration(c[1]!), pos: this.pr(n) };
       }
@@ -296,7 +299,7 @@ class Builder {
               try {
                 compileRegex(value);
               } catch (e) {
-                this.fail(val!.from, `invalid regular expression ${JSON.stringify(value)}: ${(e as Error).message}`);
+                this.fail(m.from, `error parsing regexp: ${(e as Error).message}`);
               }
             }
             matchers.push({ name: label, type, value });
@@ -336,7 +339,7 @@ class Builder {
     };
   }
 
-  binary(n: SyntaxNode, c: SyntaxNode[]): BinaryExpr {
+  binary(n: SyntaxNode, c: SyntaxNode[]): Expr {
     const lhs = this.expr(c[0]!);
     const rhs = this.expr(c[c.length - 1]!);
     const opNode = c[1]!;
@@ -356,7 +359,15 @@ class Builder {
         }
       }
     }
-    return { type: 'BinaryExpr', op, lhs, rhs, returnBool, matching, pos: this.pr(n) };
+    const lhsText = c[0]!.name === 'NumberDurationLiteral' ? this.text(c[0]!) : '';
+    if (op === '^' && /^[-+]/.test(lhsText)) {
+      // the grammar lexes "-2" as one literal, but in PromQL "^" binds tighter than a sign: -2 ^ 2 = -(2 ^ 2)
+      const num = lhs as Extract<Expr, { type: 'NumberLiteral' }>;
+      const abs: Expr = { type: 'NumberLiteral', value: Math.abs(num.value), pos: num.pos };
+      const inner: BinaryExpr = { type: 'BinaryExpr', op, lhs: abs, rhs, returnBool, matching, pos: this.pr(n) };
+      return { type: 'UnaryExpr', op: lhsText[0] as '-' | '+', expr: inner, pos: this.pr(n) };
+    }
+    return { type: 'BinaryExpr', op, lhs, rhs, returnBool, matching, pos: this.pr(n), opPos: opNode.from };
   }
 
   /** Prometheus' checkAST: types of arguments and operands. */
@@ -373,13 +384,13 @@ class Builder {
       case 'UnaryExpr': {
         this.check(e.expr);
         const t = exprType(e.expr);
-        if (t !== 'scalar' && t !== 'vector') this.fail(e.pos.start, `unary expression only allowed on expressions of type scalar or instant vector, got "${typeName(t)}"`);
+        if (t !== 'scalar' && t !== 'vector') this.fail(e.pos.start, `unary expression only allowed on expressions of type scalar or instant vector, got "${t}"`);
         return;
       }
       case 'SubqueryExpr': {
         this.check(e.expr);
         const t = exprType(e.expr);
-        if (t !== 'vector') this.fail(e.pos.start, `subquery is only allowed on instant vector, got ${typeName(t)} instead`);
+        if (t !== 'vector') this.fail(e.pos.start, `subquery is only allowed on instant vector, got ${t} instead`);
         return;
       }
       case 'Call': {
@@ -424,8 +435,8 @@ class Builder {
         const rt = exprType(e.rhs);
         const isCmp = COMPARISON_OPS.has(e.op);
         const isSet = SET_OPS.has(e.op);
-        if (e.returnBool && !isCmp) this.fail(e.pos.start, 'bool modifier can only be used on comparison operators');
-        if (isCmp && !e.returnBool && lt === 'scalar' && rt === 'scalar') this.fail(e.pos.start, 'comparisons between scalars must use BOOL modifier');
+        if (e.returnBool && !isCmp) this.fail(e.opPos ?? e.pos.start, 'bool modifier can only be used on comparison operators');
+        if (isCmp && !e.returnBool && lt === 'scalar' && rt === 'scalar') this.fail(e.opPos ?? e.pos.start, 'comparisons between scalars must use BOOL modifier');
         const vm = e.matching!;
         if (isSet && vm.card === 'one-to-one') vm.card = 'many-to-many';
         if (vm.on) {
