@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryQueryable, createEngine, type QueryResult } from '../src/index.js';
+import { BAD_QUERIES } from './fixtures/bad-queries.js';
 import { CORPUS } from './fixtures/corpus.js';
 import { BASE_MS, generateDataset, toOpenMetrics } from './fixtures/dataset.js';
 
@@ -162,6 +163,13 @@ describe.skipIf(!have)('PromQL against a real Prometheus 2.x', () => {
       : await ours(() => engine.instantQuery(mem, q, INSTANT_AT));
     if (want.ok && (want.data.resultType === 'scalar' || want.data.result.length > 0)) nonEmpty++;
     expect(diff(want, got, ordered)).toEqual([]);
+  });
+
+  it.each(BAD_QUERIES)('parse error %s', async (q) => {
+    const want = await prom('/api/v1/query', { query: q, time: String(INSTANT_AT / 1000) });
+    const got = await ours(() => engine.instantQuery(mem, q, INSTANT_AT));
+    expect(want.ok).toBe(false);
+    expect(got.ok ? 'no error' : got.error).toBe(want.ok ? 'ok' : want.error.replace(/^invalid parameter "query": /, ''));
   });
 
   it('compares real data, not empty results', () => {

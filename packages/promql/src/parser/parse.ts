@@ -232,14 +232,14 @@ class Builder {
         const inner = this.expr(c[0]!);
         const off = this.duration(c[c.length - 1]!);
         const target = this.modifierTarget(inner, n, 'offset');
-        if (target.offsetMs !== 0) this.fail(c[1]!.from, 'offset may not be set multiple times');
+        if (target.offsetMs !== 0) this.fail(n.from, 'offset may not be set multiple times');
         target.offsetMs = off;
         return { ...inner, pos: this.pr(n) };
       }
       case 'StepInvariantExpr': {
         const inner = this.expr(c[0]!);
         const target = this.modifierTarget(inner, n, '@');
-        if (target.at) this.fail(c[1]!.from, '@ <timestamp> may not be set multiple times');
+        if (target.at) this.fail(n.from, '@ <timestamp> may not be set multiple times');
         target.at = this.atValue(c.slice(2));
         return { ...inner, pos: this.pr(n) };
       }
@@ -398,7 +398,8 @@ class Builder {
         if (!sig) return this.fail(e.pos.start, `unknown function with name "${e.func}"`);
         const n = e.args.length;
         if (sig.variadic) {
-          if (n < sig.args.length) this.fail(e.pos.start, `expected at least ${sig.args.length} argument(s) in call to "${e.func}", got ${n}`);
+          // the last (repeatable) argument may also be absent, as in Prometheus
+          if (n < sig.args.length - 1) this.fail(e.pos.start, `expected at least ${sig.args.length - 1} argument(s) in call to "${e.func}", got ${n}`);
         } else {
           const min = sig.args.length - (sig.optional ?? 0);
           if (sig.optional) {
@@ -419,7 +420,7 @@ class Builder {
       case 'AggregateExpr': {
         this.check(e.expr);
         const t = exprType(e.expr);
-        if (t !== 'vector') this.fail(e.pos.start, `expected type instant vector in aggregation expression, got ${typeName(t)}`);
+        if (t !== 'vector') this.fail(e.expr.pos.start, `expected type instant vector in aggregation expression, got ${typeName(t)}`);
         if (e.param) {
           this.check(e.param);
           const want: ValueType = e.op === 'count_values' ? 'string' : 'scalar';
@@ -440,7 +441,7 @@ class Builder {
         const vm = e.matching!;
         if (isSet && vm.card === 'one-to-one') vm.card = 'many-to-many';
         if (vm.on) {
-          for (const l of vm.labels) if (vm.include.includes(l)) this.fail(e.pos.start, `label "${l}" must not occur in ON and GROUP clause at once`);
+          for (const l of vm.labels) if (vm.include.includes(l)) this.fail(e.opPos ?? e.pos.start, `label "${l}" must not occur in ON and GROUP clause at once`);
         }
         if (lt !== 'scalar' && lt !== 'vector') this.fail(e.lhs.pos.start, 'binary expression must contain only scalar and instant vector types');
         if (rt !== 'scalar' && rt !== 'vector') this.fail(e.rhs.pos.start, 'binary expression must contain only scalar and instant vector types');
