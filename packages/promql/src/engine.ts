@@ -3,7 +3,7 @@
 // from the Queryable exactly once per query, before evaluation starts.
 import { aggregate } from './aggregations.js';
 import { scalarBinop, vectorBinop, vectorScalarBinop } from './binary.js';
-import { FUNCTIONS, absentLabels, type ArgValue } from './functions.js';
+import { FUNCTIONS, absentLabels, type ArgValue, type RangeWindow } from './functions.js';
 import { exprType, type AtModifier, type Call, type Expr, type SubqueryExpr, type VectorSelector } from './parser/ast.js';
 import { parse } from './parser/parse.js';
 import {
@@ -23,6 +23,7 @@ export interface EngineOptions {
 
 const DEFAULT_LOOKBACK_MS = 5 * 60_000;
 const MAX_POINTS = 11_000;
+const NO_PARAMS: number[] = [];
 
 type Value =
   | { kind: 'vector'; steps: Vector[] }
@@ -336,6 +337,10 @@ class Evaluation {
       const mi = def.kind === 'range' ? def.matrixArg : 0;
       const m = args[mi] as Extract<Value, { kind: 'matrix' }>;
       const out: Vector[] = [];
+      // output labels are fixed per series: compute them (and whether two can collide) once
+      const metrics = m.series.map((s) => (def.kind === 'range' && def.keepName ? s.metric : dropName(s.metric)));
+      const mayCollide = new Set(metrics.map(labelsKey)).size !== metrics.length;
+      const w: RangeWindow = { ts: [], vs: [], lo: 0, hi: 0, rangeStart: 0, rangeEnd: 0, rangeMs: m.rangeMs, evalTs: 0 };
       for (let i = 0; i < steps.length; i++) {
         const ts = steps[i]!;
         const ref = (m.atMs ?? ts) - m.offsetMs;
@@ -346,18 +351,26 @@ class Evaluation {
           out.push(any ? [] : [{ metric: absentLabels(e.args[0]!), f: 1 }]);
           continue;
         }
-        const params = args.filter((_, j) => j !== mi).map((a) => (a as { steps: number[] }).steps[i]!);
+        const params = args.length > 1 ? args.filter((_, j) => j !== mi).map((a) => (a as { steps: number[] }).steps[i]!) : NO_PARAMS;
         const vec: Vector = [];
-        for (const s of m.series) {
+        w.rangeStart = rangeStart;
+        w.rangeEnd = ref;
+        w.evalTs = evalTs;
+        for (let k = 0; k < m.series.length; k++) {
           this.tick();
+          const s = m.series[k]!;
           const lo = lowerBound(s.ts, rangeStart);
           const hi = upperBound(s.ts, ref, lo);
           if (hi <= lo) continue;
-          const f = def.fn({ ts: s.ts, vs: s.vs, lo, hi, rangeStart, rangeEnd: ref, rangeMs: m.rangeMs, evalTs }, params);
+          w.ts = s.ts;
+          w.vs = s.vs;
+          w.lo = lo;
+          w.hi = hi;
+          const f = def.fn(w, params);
           if (f === undefined) continue;
-          vec.push({ metric: def.keepName ? s.metric : dropName(s.metric), f });
+          vec.push({ metric: metrics[k]!, f });
         }
-        checkDuplicates(vec);
+        if (mayCollide) checkDuplicates(vec);
         out.push(vec);
       }
       return { kind: 'vector', steps: out };

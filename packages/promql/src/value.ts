@@ -30,10 +30,14 @@ export class PromQLError extends Error {
 export const METRIC_NAME = '__name__';
 
 /** Stable identity of a label set (labels sorted by name). */
+const keyCache = new WeakMap<Labels, string>();
+// Label objects are treated as immutable once built, so their key can be cached.
 export function labelsKey(l: Labels): string {
-  const names = Object.keys(l).sort();
-  let k = '';
-  for (const n of names) k += `${n}\xff${l[n]}\xfe`;
+  let k = keyCache.get(l);
+  if (k !== undefined) return k;
+  k = '';
+  for (const n of Object.keys(l).sort()) k += `${n}\xff${l[n]}\xfe`;
+  keyCache.set(l, k);
   return k;
 }
 
