@@ -343,9 +343,15 @@ class Evaluation {
       const w: RangeWindow = { ts: [], vs: [], lo: 0, hi: 0, rangeStart: 0, rangeEnd: 0, rangeMs: m.rangeMs, evalTs: 0 };
       for (let i = 0; i < steps.length; i++) {
         const ts = steps[i]!;
-        const ref = (m.atMs ?? ts) - m.offsetMs;
+        let ref = (m.atMs ?? ts) - m.offsetMs;
+        let evalTs = m.atMs !== undefined ? this.startMs : ts;
+        if (m.atMs !== undefined && e.func === 'predict_linear') {
+          // Prometheus 2.x treats predict_linear as unsafe under @: the call is evaluated per step
+          // with the selector's window shifted by (step - start) over the data fetched for @.
+          ref += ts - this.startMs;
+          evalTs = ts;
+        }
         const rangeStart = ref - m.rangeMs;
-        const evalTs = m.atMs !== undefined ? this.startMs : ts;
         if (def.kind === 'absent_over_time') {
           const any = m.series.some((s) => upperBound(s.ts, ref) > lowerBound(s.ts, rangeStart));
           out.push(any ? [] : [{ metric: absentLabels(e.args[0]!), f: 1 }]);

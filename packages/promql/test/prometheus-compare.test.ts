@@ -18,6 +18,7 @@ const required = process.env.SREWORKS_REQUIRE_PROMETHEUS === '1';
 
 const T3H = (BASE_MS + 3 * 3600_000) / 1000;
 const INSTANT_AT = BASE_MS + 4 * 3600_000 + 7_000; // 4h into the data, between scrapes
+const INSTANT_AT2 = BASE_MS + 2.5 * 3600_000 + 1_234; // inside instance i4's gap
 const RANGE = { start: BASE_MS + 2 * 3600_000, end: BASE_MS + 5 * 3600_000, step: 300_000 };
 // a second range whose steps fall exactly on the api histogram's scrape times (inclusive window edges)
 const EDGE_RANGE = { start: BASE_MS + 3 * 3600_000 + 3000, end: BASE_MS + 3 * 3600_000 + 3000 + 1800_000, step: 15_000 };
@@ -146,21 +147,22 @@ describe.skipIf(!have)('PromQL against a real Prometheus 2.x', () => {
 
   const cases = CORPUS.flatMap((c) => {
     const q = c.q.replaceAll('{T3H}', String(T3H));
-    const out: { name: string; q: string; range: typeof RANGE | undefined; ordered: boolean }[] = [];
+    const out: { name: string; q: string; range: typeof RANGE | undefined; ordered: boolean; at?: number }[] = [];
     if (c.mode !== 'range') out.push({ name: `instant ${q}`, q, range: undefined, ordered: !!c.ordered });
+    if (c.mode !== 'range') out.push({ name: `instant@2.5h ${q}`, q, range: undefined, ordered: !!c.ordered, at: INSTANT_AT2 });
     if (c.mode !== 'instant') out.push({ name: `range ${q}`, q, range: RANGE, ordered: false });
     if (c.edge) out.push({ name: `edge range ${q}`, q, range: EDGE_RANGE, ordered: false });
     return out;
   });
   let nonEmpty = 0;
 
-  it.each(cases)('$name', async ({ q, range, ordered }) => {
+  it.each(cases)('$name', async ({ q, range, ordered, at = INSTANT_AT }) => {
     const want = range
       ? await prom('/api/v1/query_range', { query: q, start: String(range.start / 1000), end: String(range.end / 1000), step: String(range.step / 1000) })
-      : await prom('/api/v1/query', { query: q, time: String(INSTANT_AT / 1000) });
+      : await prom('/api/v1/query', { query: q, time: String(at / 1000) });
     const got = range
       ? await ours(() => engine.rangeQuery(mem, q, range.start, range.end, range.step))
-      : await ours(() => engine.instantQuery(mem, q, INSTANT_AT));
+      : await ours(() => engine.instantQuery(mem, q, at));
     if (want.ok && (want.data.resultType === 'scalar' || want.data.result.length > 0)) nonEmpty++;
     expect(diff(want, got, ordered)).toEqual([]);
   });
