@@ -408,8 +408,17 @@ class Evaluation {
   }
 }
 
+// Dashboards repeat the same expressions; the AST is never mutated by evaluation, so it is shared.
+const PARSE_CACHE_SIZE = 512;
+const parseCache = new Map<string, Expr>();
+
 function parseQuery(expr: string): Expr {
-  return parse(expr);
+  const hit = parseCache.get(expr);
+  if (hit) return hit;
+  const ast = parse(expr);
+  if (parseCache.size >= PARSE_CACHE_SIZE) parseCache.delete(parseCache.keys().next().value!);
+  parseCache.set(expr, ast);
+  return ast;
 }
 
 export function createEngine(opts: EngineOptions = {}): PromQLEngine {
