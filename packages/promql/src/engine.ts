@@ -326,6 +326,7 @@ class Evaluation {
 
   private call(e: Call, steps: number[]): Value {
     if (e.func === 'time') return { kind: 'scalar', steps: steps.map((t) => t / 1000) };
+    if (e.func === 'pi') return { kind: 'scalar', steps: steps.map(() => Math.PI) };
     if (e.func === 'scalar') {
       const v = this.eval(e.args[0]!, steps) as Extract<Value, { kind: 'vector' }>;
       return { kind: 'scalar', steps: v.steps.map((vec) => (vec.length === 1 ? vec[0]!.f : NaN)) };

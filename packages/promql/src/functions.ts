@@ -152,6 +152,30 @@ function stdvarOverTime(vs: ArrayLike<number>, lo: number, hi: number): number {
   return (aux + cAux) / count;
 }
 
+/** Go's %f: six decimals. */
+function goF(v: number): string {
+  return Number.isFinite(v) ? v.toFixed(6) : Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
+}
+
+/** Prometheus 2.x holt_winters (double exponential smoothing). */
+function holtWinters(w: RangeWindow, p: number[]): number | undefined {
+  const [sf, tf] = p as [number, number];
+  if (!(sf > 0 && sf < 1)) throw new PromQLError('execution', `invalid smoothing factor. Expected: 0 < sf < 1, got: ${goF(sf)}`);
+  if (!(tf > 0 && tf < 1)) throw new PromQLError('execution', `invalid trend factor. Expected: 0 < tf < 1, got: ${goF(tf)}`);
+  if (w.hi - w.lo < 2) return undefined;
+  let s0 = 0;
+  let s1 = w.vs[w.lo]!;
+  let b = w.vs[w.lo + 1]! - w.vs[w.lo]!;
+  for (let i = 1; i < w.hi - w.lo; i++) {
+    const x = sf * w.vs[w.lo + i]!;
+    if (i - 1 !== 0) b = tf * (s1 - s0) + (1 - tf) * b;
+    const y = (1 - sf) * (s1 + b);
+    s0 = s1;
+    s1 = x + y;
+  }
+  return s1;
+}
+
 // ---- instant helpers -------------------------------------------------------------------------
 
 function simple(f: (v: number) => number): FunctionDef {
@@ -399,6 +423,7 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map<string, Funct
     },
   }],
   ['absent_over_time', { kind: 'absent_over_time' }],
+  ['holt_winters', { kind: 'range', matrixArg: 0, fn: holtWinters }],
 
   ['abs', simple(Math.abs)],
   ['ceil', simple(Math.ceil)],
@@ -408,6 +433,20 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map<string, Funct
   ['ln', simple(Math.log)],
   ['log2', simple(Math.log2)],
   ['log10', simple(Math.log10)],
+  ['deg', simple((v) => (v * 180) / Math.PI)],
+  ['rad', simple((v) => (v * Math.PI) / 180)],
+  ['sin', simple(Math.sin)],
+  ['cos', simple(Math.cos)],
+  ['tan', simple(Math.tan)],
+  ['asin', simple(Math.asin)],
+  ['acos', simple(Math.acos)],
+  ['atan', simple(Math.atan)],
+  ['sinh', simple(Math.sinh)],
+  ['cosh', simple(Math.cosh)],
+  ['tanh', simple(Math.tanh)],
+  ['asinh', simple(Math.asinh)],
+  ['acosh', simple(Math.acosh)],
+  ['atanh', simple(Math.atanh)],
   ['sgn', simple((v) => (v > 0 ? 1 : v < 0 ? -1 : v))],
   ['round', {
     kind: 'instant',

@@ -173,6 +173,22 @@ export const FUNCTION_SIGNATURES: Record<string, FunctionSignature> = {
   timestamp: { args: [v], returns: v },
   vector: { args: [s], returns: v },
   year: { args: [v], optional: 1, returns: v },
+  holt_winters: { args: [m, s, s], returns: v },
+  pi: { args: [], returns: s },
+  deg: { args: [v], returns: v },
+  rad: { args: [v], returns: v },
+  sin: { args: [v], returns: v },
+  cos: { args: [v], returns: v },
+  tan: { args: [v], returns: v },
+  asin: { args: [v], returns: v },
+  acos: { args: [v], returns: v },
+  atan: { args: [v], returns: v },
+  sinh: { args: [v], returns: v },
+  cosh: { args: [v], returns: v },
+  tanh: { args: [v], returns: v },
+  asinh: { args: [v], returns: v },
+  acosh: { args: [v], returns: v },
+  atanh: { args: [v], returns: v },
 };
 
 export const AGGREGATE_OPS: ReadonlySet<string> = new Set([

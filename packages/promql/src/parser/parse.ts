@@ -33,6 +33,8 @@ function position(query: string, pos: number): string {
   return `${line}:${pos - lastBreak}:`;
 }
 
+const HW_ALIAS = 'double_exponential_smoothing';
+
 const KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset', 'and', 'or', 'unless', 'atan2', 'start', 'end']);
 
 export function parse(query: string): Expr {
@@ -54,7 +56,29 @@ export function parse(query: string): Expr {
       if (!prev || prev.text !== 'offset') throw new ParseError(query, t.pos, `unknown function with name "${t.text}"`);
     }
   }
-  const tree = lezer.parse(query);
+  // The grammar knows Prometheus 3's name for holt_winters only: parse a renamed copy and map
+  // positions back to the original text.
+  let text = query;
+  const shifts: { at: number; delta: number }[] = [];
+  for (let i = tokens.length - 2; i >= 0; i--) {
+    const t = tokens[i]!;
+    if (t.kind === 'identifier' && t.text === 'holt_winters' && tokens[i + 1]!.kind === 'lparen') {
+      text = text.slice(0, t.pos) + HW_ALIAS + text.slice(t.pos + t.text.length);
+    }
+  }
+  let acc = 0;
+  for (const t of tokens) {
+    if (t.kind === 'identifier' && t.text === 'holt_winters') {
+      shifts.push({ at: t.pos + acc, delta: HW_ALIAS.length - t.text.length });
+      acc += HW_ALIAS.length - t.text.length;
+    }
+  }
+  const mapPos = (p: number): number => {
+    let out = p;
+    for (const sh of shifts) if (p > sh.at) out -= Math.min(sh.delta, p - sh.at);
+    return out;
+  };
+  const tree = lezer.parse(text);
   let err: SyntaxNode | null = null;
   tree.iterate({
     enter(n) {
@@ -64,11 +88,11 @@ export function parse(query: string): Expr {
     },
   });
   if (err) {
-    const at = (err as SyntaxNode).from;
+    const at = mapPos((err as SyntaxNode).from);
     const tok = tokens.find((t) => t.pos >= at) ?? tokens[tokens.length - 1]!;
     throw new ParseError(query, tok.pos, `unexpected ${describeToken(tok)}`);
   }
-  const b = new Builder(query);
+  const b = new Builder(text, query, mapPos);
   const top = tree.topNode;
   const children = kids(top);
   if (children.length !== 1) throw new ParseError(query, 0, 'no expression found in input');
@@ -151,10 +175,14 @@ const BIN_OPS: Record<string, BinaryOp> = {
 const MATCH_OPS: Record<string, MatchType> = { EqlSingle: '=', Neq: '!=', EqlRegex: '=~', NeqRegex: '!~' };
 
 class Builder {
-  constructor(readonly q: string) {}
+  constructor(
+    readonly q: string,
+    readonly original: string,
+    readonly mapPos: (p: number) => number,
+  ) {}
 
   fail(pos: number, msg: string): never {
-    throw new ParseError(this.q, pos, msg);
+    throw new ParseError(this.original, this.mapPos(pos), msg);
   }
 
   text(n: SyntaxNode): string {
@@ -164,6 +192,7 @@ class Builder {
   pr(n: SyntaxNode): PosRange {
     return { start: n.from, end: n.to };
   }
+  // positions stay in parse-text coordinates until fail() maps them back
 
   str(n: SyntaxNode): string {
     try {
@@ -244,7 +273,8 @@ class Builder {
         return { ...inner, pos: this.pr(n) };
       }
       case 'FunctionCall': {
-        const name = this.text(c[0]!);
+        const written = this.text(c[0]!);
+        const name = written === HW_ALIAS ? 'holt_winters' : written;
         const body = c[1] ? kids(c[1]) : [];
         return { type: 'Call', func: name, args: body.map((a) => this.expr(a)), pos: this.pr(n) };
       }
