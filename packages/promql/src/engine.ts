@@ -24,6 +24,7 @@ export interface EngineOptions {
 const DEFAULT_LOOKBACK_MS = 5 * 60_000;
 const MAX_POINTS = 11_000;
 const NO_PARAMS: number[] = [];
+const MAX_SUBQUERY_STEPS = 1_000_000;
 
 type Value =
   | { kind: 'vector'; steps: Vector[] }
@@ -301,11 +302,13 @@ class Evaluation {
     const hi = Math.max(...refs);
     let start = Math.floor(lo / step) * step;
     if (start < lo) start += step;
+    const count = Math.floor((hi - start) / step) + 1;
+    // a guard before allocating: e.g. x[10y:1s] would otherwise exhaust memory before any limit applies
+    if (count > MAX_SUBQUERY_STEPS) {
+      throw new PromQLError('execution', `subquery would evaluate ${count} steps (limit ${MAX_SUBQUERY_STEPS}); use a larger subquery resolution`);
+    }
     const inner: number[] = [];
     for (let t = start; t <= hi; t += step) inner.push(t);
-    if (inner.length > 10 * MAX_POINTS * Math.max(1, steps.length)) {
-      throw new PromQLError('execution', 'subquery would evaluate too many steps');
-    }
     const v = this.eval(e.expr, inner);
     const byKey = new Map<string, { metric: Labels; ts: number[]; vs: number[] }>();
     if (v.kind === 'vector') {

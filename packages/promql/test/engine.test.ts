@@ -66,6 +66,10 @@ describe('engine', () => {
     await expect(t).rejects.toMatchObject({ errorType: 'timeout' });
   });
 
+  it('refuses a subquery with an absurd number of steps', async () => {
+    await expect(engine.instantQuery(store(), 'max_over_time(req_total[10y:1s])', 600_000)).rejects.toThrow(/subquery would evaluate \d+ steps/);
+  });
+
   it('honours lookbackDeltaMs', async () => {
     const m = store();
     const far = await engine.instantQuery(m, 'req_total', 600_000 + 120_000, { lookbackDeltaMs: 60_000 });
