@@ -93,9 +93,25 @@ export function aggregate(e: AggregateExpr, vec: Vector, param: number | string 
         break;
       }
       case 'topk':
-      case 'bottomk':
-        g.heap.push(s);
+      case 'bottomk': {
+        // Go's container/heap with Prometheus' comparison, so ties select the same series
+        // (Prometheus 2.x: a NaN at the top is always replaced; pop then push)
+        const less = op === 'topk' ? lessTop : lessBottom;
+        const h = g.heap;
+        const top = h[0]!;
+        if (h.length < k || (op === 'topk' ? top.f < s.f : top.f > s.f) || Number.isNaN(top.f)) {
+          if (h.length === k) {
+            if (k === 1) {
+              h[0] = s;
+              break;
+            }
+            pop(h, less);
+          }
+          h.push(s);
+          up(h, h.length - 1, less);
+        }
         break;
+      }
       case 'quantile':
         g.values.push(s.f);
         break;
@@ -115,14 +131,9 @@ export function aggregate(e: AggregateExpr, vec: Vector, param: number | string 
       case 'quantile': out.push({ metric: g.labels, f: quantile(param as number, g.values) }); break;
       case 'topk':
       case 'bottomk': {
-        // NaN is the smallest for topk and the largest for bottomk
-        const top = op === 'topk';
-        const cmp = (a: Sample, b: Sample): number => {
-          if (Number.isNaN(a.f)) return Number.isNaN(b.f) ? 0 : 1;
-          if (Number.isNaN(b.f)) return -1;
-          return top ? b.f - a.f : a.f - b.f;
-        };
-        const sorted = [...g.heap].sort(cmp).slice(0, k);
+        // output in reverse heap order: largest first for topk, smallest first for bottomk
+        const less = op === 'topk' ? lessTop : lessBottom;
+        const sorted = [...g.heap].sort((a, b) => (less(b, a) ? -1 : less(a, b) ? 1 : 0));
         for (const s of sorted) out.push({ metric: s.metric, f: s.f });
         break;
       }
@@ -130,6 +141,45 @@ export function aggregate(e: AggregateExpr, vec: Vector, param: number | string 
     }
   }
   return out;
+}
+
+// vectorByValueHeap / vectorByReverseValueHeap Less: NaN first, then by value.
+function lessTop(a: Sample, b: Sample): boolean {
+  return Number.isNaN(a.f) || a.f < b.f;
+}
+function lessBottom(a: Sample, b: Sample): boolean {
+  return Number.isNaN(a.f) || a.f > b.f;
+}
+
+function up(h: Sample[], j: number, less: (a: Sample, b: Sample) => boolean): void {
+  for (;;) {
+    const i = Math.trunc((j - 1) / 2);
+    if (i === j || !less(h[j]!, h[i]!)) break;
+    [h[i], h[j]] = [h[j]!, h[i]!];
+    j = i;
+  }
+}
+
+function down(h: Sample[], i0: number, n: number, less: (a: Sample, b: Sample) => boolean): void {
+  let i = i0;
+  for (;;) {
+    const j1 = 2 * i + 1;
+    if (j1 >= n) break;
+    let j = j1;
+    const j2 = j1 + 1;
+    if (j2 < n && less(h[j2]!, h[j1]!)) j = j2;
+    if (!less(h[j]!, h[i]!)) break;
+    [h[i], h[j]] = [h[j]!, h[i]!];
+    i = j;
+  }
+}
+
+/** container/heap.Pop: move the top to the end, restore the heap over the rest, drop it. */
+function pop(h: Sample[], less: (a: Sample, b: Sample) => boolean): void {
+  const n = h.length - 1;
+  [h[0], h[n]] = [h[n]!, h[0]!];
+  down(h, 0, n, less);
+  h.pop();
 }
 
 function sortLabels(l: Labels): Labels {

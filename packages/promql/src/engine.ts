@@ -457,7 +457,8 @@ export function createEngine(opts: EngineOptions = {}): PromQLEngine {
       if (t !== 'scalar' && t !== 'vector') {
         throw new PromQLError('bad_data', `invalid expression type "${t === 'matrix' ? 'range vector' : t}" for range query, must be Scalar or instant Vector`);
       }
-      const ev = new Evaluation(q, startMs, endMs, stepMs, withDefaults(limits), interval);
+      const lim = withDefaults(limits);
+      const ev = new Evaluation(q, startMs, endMs, stepMs, lim, interval);
       await ev.prepare(expr);
       const steps: number[] = [];
       for (let s = startMs; s <= endMs; s += stepMs) steps.push(s);
@@ -478,7 +479,7 @@ export function createEngine(opts: EngineOptions = {}): PromQLEngine {
         result.push(...[...byKey.values()].sort((a, b) => compareLabels(a.metric, b.metric)));
       }
       const points = result.reduce((n, s) => n + s.values.length, 0);
-      if (limits?.maxSamples !== undefined && points > limits.maxSamples) {
+      if (lim.maxSamples !== undefined && points > lim.maxSamples) {
         throw new PromQLError('execution', 'query processing would load too many samples into memory in query execution');
       }
       return { data: { resultType: 'matrix', result }, warnings: [] };

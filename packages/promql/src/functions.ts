@@ -72,9 +72,11 @@ function extrapolatedRate(w: RangeWindow, isCounter: boolean, isRate: boolean): 
   let extrapolateTo = sampledInterval;
   extrapolateTo += durationToStart < threshold ? durationToStart : avgBetween / 2;
   extrapolateTo += durationToEnd < threshold ? durationToEnd : avgBetween / 2;
-  result = result * (extrapolateTo / sampledInterval);
-  if (isRate) result = result / (w.rangeMs / 1000);
-  return result;
+  // one factor, divided by the range for rate, as Prometheus (since 2.40) computes it: the
+  // operation order decides the last bit
+  let factor = extrapolateTo / sampledInterval;
+  if (isRate) factor /= w.rangeMs / 1000;
+  return result * factor;
 }
 
 function instantValue(w: RangeWindow, isRate: boolean): number | undefined {

@@ -10,6 +10,7 @@ import { MemoryQueryable, createEngine, type QueryResult } from '../src/index.js
 import { BAD_QUERIES } from './fixtures/bad-queries.js';
 import { CORPUS } from './fixtures/corpus.js';
 import { BASE_MS, generateDataset, toOpenMetrics } from './fixtures/dataset.js';
+import { makeFuzzer } from './fixtures/fuzz.js';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 const PROMTOOL = '/usr/bin/promtool';
@@ -172,6 +173,26 @@ describe.skipIf(!have)('PromQL against a real Prometheus 2.x', () => {
     const got = await ours(() => engine.instantQuery(mem, q, INSTANT_AT));
     expect(want.ok).toBe(false);
     expect(got.ok ? 'no error' : got.error).toBe(want.ok ? 'ok' : want.error.replace(/^invalid parameter "query": /, ''));
+  });
+
+  // opt-in: SREWORKS_PROMQL_FUZZ=N compares N random expressions (instant and range)
+  const fuzzN = Number(process.env.SREWORKS_PROMQL_FUZZ ?? 0);
+  const fuzz = makeFuzzer(Number(process.env.SREWORKS_PROMQL_FUZZ_SEED ?? 1));
+  const fuzzCases = Array.from({ length: fuzzN }, () => fuzz());
+  it.skipIf(fuzzN === 0).each(fuzzCases)('fuzz %s', async (q) => {
+    // Prometheus 2.x feeds range-query steps to topk/bottomk in Go map order, so ties pick random series
+    // (instant queries too when a subquery, itself a range evaluation, feeds them)
+    const ties = /topk|bottomk/.test(q);
+    const modes = ties && /:\w*\]/.test(q) ? [] : ties ? [undefined] : [undefined, RANGE];
+    for (const range of modes) {
+      const want = range
+        ? await prom('/api/v1/query_range', { query: q, start: String(range.start / 1000), end: String(range.end / 1000), step: String(range.step / 1000) })
+        : await prom('/api/v1/query', { query: q, time: String(INSTANT_AT / 1000) });
+      const got = range
+        ? await ours(() => engine.rangeQuery(mem, q, range.start, range.end, range.step))
+        : await ours(() => engine.instantQuery(mem, q, INSTANT_AT));
+      expect(diff(want, got, false), range ? 'range' : 'instant').toEqual([]);
+    }
   });
 
   it('compares real data, not empty results', () => {
