@@ -180,7 +180,8 @@ class AppRenderer {
     const app = this.app;
     const sel = selectPolicies(app, this.env.name);
     const topology = resolveTopology(sel.policies);
-    const namespace = this.env.namespace ?? topology.namespace ?? app.namespace ?? 'default';
+    const swNamespace = app.source === 'sreworks' ? plainString(app.annotations.namespaceId) ?? plainString(app.globals.NAMESPACE_ID) : undefined;
+    const namespace = this.env.namespace ?? topology.namespace ?? app.namespace ?? swNamespace ?? 'default';
     const cluster = this.env.cluster ?? topology.clusters[0] ?? 'local';
     const components = applyOverrides(app, sel.policies);
     const stage = this.env.stage ?? topology.stage ?? (app.source === 'sreworks' ? (app.annotations.stageId ?? '') : '');
@@ -199,6 +200,12 @@ class AppRenderer {
       for (const [k, v] of Object.entries(defaults)) if (this.globals[k] === undefined || this.globals[k] === '') this.globals[k] = v;
       this.globals = jsonMergePatch(this.globals, this.env.globals ?? {});
       this.options = { appId: app.name, clusterId: cluster, namespaceId: namespace, stageId: stage, ...app.annotations, ...this.env.options };
+      // Global values may themselves be templates over other globals (`{{Global.STAGE_ID}}-mysql`).
+      for (let pass = 0; pass < 3; pass++) {
+        const next = this.jinja(this.globals, this.where({ field: 'spec.parameterValues' }));
+        if (JSON.stringify(next) === JSON.stringify(this.globals)) break;
+        this.globals = next;
+      }
     }
 
     const byName = new Map(components.map((c) => [c.name, c]));
@@ -284,8 +291,12 @@ class AppRenderer {
     if (sw) {
       for (const pv of sw.parameterValues) {
         const value = this.jinja(clone(pv.value), { ...cw, field: `${c.path}.parameterValues(${pv.name})` });
-        for (const fp of pv.toFieldPaths) fieldWrites.push({ path: fp, value });
-        for (const fp of pv.toFieldPaths) if (fp.startsWith('spec.')) setPath(properties, fp.slice(5), clone(value));
+        // `spec.X` paths are parameters of the definition (its template maps them into the
+        // workload); other paths (metadata.labels…) are written into the rendered workload.
+        for (const fp of pv.toFieldPaths) {
+          if (fp.startsWith('spec.')) setPath(properties, fp.slice(5), clone(value));
+          else fieldWrites.push({ path: fp, value });
+        }
       }
       for (const di of sw.dataInputs) {
         const v = this.lookup(di.from);
@@ -294,8 +305,8 @@ class AppRenderer {
           continue;
         }
         for (const fp of di.toFieldPaths) {
-          fieldWrites.push({ path: fp, value: v });
           if (fp.startsWith('spec.')) setPath(properties, fp.slice(5), clone(v));
+          else fieldWrites.push({ path: fp, value: v });
         }
       }
     }
@@ -372,7 +383,8 @@ class AppRenderer {
         if (o === null || o === undefined) continue;
         const obj = this.asObject(o, { ...tw, field: `outputs.${key}` });
         if (!obj.metadata.name) throw oamTemplate('OAM_RENDER_OUTPUT', `${describe(tw)}: outputs.${key} has no metadata.name`, { ...tw, field: `outputs.${key}.metadata.name` });
-        traitObjects.push({ key, object: obj, trait: t.type, stage: stage === 'default' ? 'post' : stage });
+        // Default-stage trait objects the workload needs (ConfigMap, PVC…) go before it, others after.
+        traitObjects.push({ key, object: obj, trait: t.type, stage: stage === 'default' ? (PRE_KINDS.has(obj.kind) ? 'pre' : 'post') : stage });
         keys.push(key);
       }
       traitHealth.push({ t, d, compiled: tc, parameter: props, keys });
@@ -498,7 +510,7 @@ class AppRenderer {
     const app = this.app;
     const labels: Record<string, string> = { ...(o.metadata.labels ?? {}) };
     labels['app.oam.dev/name'] = labelValue(app.name);
-    labels['app.oam.dev/namespace'] = labelValue(app.namespace ?? l.namespace);
+    labels['app.oam.dev/namespace'] = labelValue(app.namespace ?? 'default');
     if (l.component) labels['app.oam.dev/component'] = labelValue(l.component);
     labels['app.oam.dev/appRevision'] = labelValue(this.env.appRevision ?? `${app.name}-v${this.env.appRevisionNum ?? 1}`);
     labels['app.oam.dev/resourceType'] = l.resourceType;
@@ -509,6 +521,10 @@ class AppRenderer {
     o.metadata.labels = labels;
     if (!o.metadata.namespace && !CLUSTER_SCOPED_KINDS.has(o.kind)) o.metadata.namespace = l.namespace;
   }
+}
+
+function plainString(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' && !hasJinja(v) ? v : undefined;
 }
 
 /** apiVersion, kind, metadata (name, namespace, labels, annotations, …) first: stable, readable output. */
