@@ -67,9 +67,10 @@ async function latency(name: string, model: AppModel, text: string, n: number, d
   const c1 = process.cpuUsage(c0);
   const cpuTotal = (c1.user + c1.system) / 1000;
   for (let i = 0; i < Math.min(n, 200); i++) {
-    const a = performance.now();
+    const c = process.cpuUsage();
     await renderApp(parseApplication(text), deps);
-    withParse.push(performance.now() - a);
+    const d = process.cpuUsage(c);
+    withParse.push((d.user + d.system) / 1000);
   }
   times.sort((x, y) => x - y);
   cpu.sort((x, y) => x - y);
@@ -123,7 +124,7 @@ async function main(): Promise<void> {
   console.log(`node ${process.version}, ${process.arch}, sequential renders on one thread, every object validated against the Kubernetes OpenAPI schema`);
   console.log('wall = elapsed time (inflated when the machine is shared); cpu = CPU time of this process per render (one core)');
   console.log('');
-  console.log('| app | objects | wall p50 ms | wall p99 ms | cpu p50 ms | cpu p99 ms | wall p50 incl. parse | apps/s wall | apps/s per CPU core | MiB held per app | target |');
+  console.log('| app | objects | wall p50 ms | wall p99 ms | cpu p50 ms | cpu p99 ms | cpu p50 incl. parse | apps/s wall | apps/s per CPU core | MiB held per app | target |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const [x, mem, kept, target] of [[l, memLight, '1,000', 'p50 <= 2 ms, <= 0.1 MiB/app'], [h, memHeavy, '200', 'p50 <= 20 ms']] as const)
     console.log(
