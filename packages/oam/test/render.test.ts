@@ -62,6 +62,20 @@ describe('renderApp', () => {
     expect(h2.traits.find((t) => t.type === 'expose')?.message).toBe('External IP: 10.0.0.9');
   });
 
+  it('gateway and task report KubeVela-style status messages', async () => {
+    const r = await renderApp(app(`    - name: web\n      type: webservice\n      properties: { image: nginx }\n      traits: [{ type: gateway, properties: { domain: a.example.com, http: { "/": 80 } } }]\n    - name: job\n      type: task\n      properties: { image: busybox, count: 2 }`), { registry, engine });
+    const web = r.components.find((c) => c.name === 'web')!;
+    const gw = (live: Record<string, any>) => web.health({ output: { ...web.workload!, status: { replicas: 1, readyReplicas: 1, updatedReplicas: 1 } }, outputs: live }).traits[0];
+    expect(gw({ service: { spec: {} } })).toMatchObject({ healthy: false });
+    expect(gw({ service: { spec: { clusterIP: '10.0.0.1' } }, ingress: { spec: { rules: [{ host: 'a.example.com' }] }, status: { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } } } })).toMatchObject({
+      healthy: true,
+      message: 'Visiting URL: a.example.com, IP: 1.2.3.4',
+    });
+    const job = r.components.find((c) => c.name === 'job')!;
+    expect(job.health({ output: { ...job.workload!, status: { active: 1, succeeded: 1 } } })).toMatchObject({ healthy: false, message: 'Active/Failed/Succeeded:1/0/1' });
+    expect(job.health({ output: { ...job.workload!, status: { succeeded: 2 } } }).healthy).toBe(true);
+  });
+
   it('passes outputs to inputs of later components (KubeVela data passing)', async () => {
     const r = await renderApp(
       app(`    - name: api\n      type: worker\n      properties: { image: api, env: [{ name: DB_SVC, value: "" }] }\n      inputs: [{ from: db-name, parameterKey: "env[0].value" }]\n    - name: db\n      type: webservice\n      properties: { image: mysql }\n      outputs: [{ name: db-name, valueFrom: output.metadata.name }]`),
