@@ -1,24 +1,36 @@
-const SOURCE_KIND = { helm: 'HelmRepository', git: 'GitRepository', oss: 'Bucket', oci: 'OCIRepository' };
+// KubeVela fluxcd addon semantics: output = the HelmRelease, outputs.repo = its source (unless an
+// existing source is named). API versions are Flux's current ones (helm.toolkit.fluxcd.io/v2,
+// source.toolkit.fluxcd.io/v1); the addon's v2beta1/v1beta2 were removed in Flux 2.3.
+const SOURCE_KIND = { helm: 'HelmRepository', oci: 'HelmRepository', git: 'GitRepository', oss: 'Bucket' };
 export function render({ parameter: p, context }) {
-  const sourceName = `${context.name}-${p.repoType}`;
-  const spec = { interval: p.pullInterval, url: p.url };
-  if (p.secretRef) spec.secretRef = { name: p.secretRef };
-  if (p.timeout) spec.timeout = p.timeout;
-  if (p.repoType === 'git') spec.ref = { branch: (p.git || {}).branch || 'master' };
-  if (p.repoType === 'oss') { spec.endpoint = p.url; delete spec.url; spec.bucketName = (p.oss || {}).bucketName; spec.provider = (p.oss || {}).provider || 'generic'; if ((p.oss || {}).region) spec.region = p.oss.region; }
-  if (p.repoType === 'oci') { spec.ref = { semver: p.version }; }
-  const output = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: SOURCE_KIND[p.repoType], metadata: { name: sourceName }, spec };
-  const chartSpec = { chart: p.chart, version: p.version, sourceRef: { kind: SOURCE_KIND[p.repoType], name: sourceName }, interval: p.interval };
+  const common = { interval: p.pullInterval };
+  if (p.timeout) common.timeout = p.timeout;
+  if (p.secretRef) common.secretRef = { name: p.secretRef };
+  const outputs = {};
+  if (!p.sourceName) {
+    let spec;
+    if (p.repoType === 'git') {
+      const g = p.git || {};
+      const ref = {};
+      for (const k of ['branch', 'commit', 'name', 'semver', 'tag']) if (g[k] !== undefined) ref[k] = g[k];
+      if (!Object.keys(ref).length) ref.branch = 'main';
+      spec = { url: p.url, ref, ...common };
+    } else if (p.repoType === 'oss') {
+      const o = p.oss || {};
+      spec = { endpoint: p.url, bucketName: o.bucketName, provider: o.provider || 'generic', ...(o.region ? { region: o.region } : {}), ...common };
+    } else {
+      spec = { url: p.url, ...(p.repoType === 'oci' ? { type: 'oci' } : {}), ...(p.helmrepository && p.helmrepository.provider ? { provider: p.helmrepository.provider } : {}), ...common };
+    }
+    outputs.repo = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: SOURCE_KIND[p.repoType], metadata: { name: context.name }, spec };
+  }
+  const chartSpec = { chart: p.chart, version: p.version, sourceRef: { kind: SOURCE_KIND[p.repoType], name: p.sourceName || context.name }, interval: p.interval };
   if (p.valuesFiles) chartSpec.valuesFiles = p.valuesFiles;
-  const relSpec = { interval: p.interval, install: { timeout: p.installTimeout, crds: p.upgradeCRD ? 'CreateReplace' : 'Create' }, upgrade: { crds: p.upgradeCRD ? 'CreateReplace' : 'Skip' } };
-  if (p.repoType === 'oci') relSpec.chartRef = { kind: 'OCIRepository', name: sourceName };
-  else relSpec.chart = { spec: chartSpec };
-  if (p.retries !== undefined) { relSpec.install.remediation = { retries: p.retries }; relSpec.upgrade.remediation = { retries: p.retries }; }
-  if (p.targetNamespace) relSpec.targetNamespace = p.targetNamespace;
-  if (p.releaseName) relSpec.releaseName = p.releaseName;
-  if (p.values) relSpec.values = p.values;
-  if (p.valuesFrom) relSpec.valuesFrom = p.valuesFrom;
-  if (p.serviceAccountName) relSpec.serviceAccountName = p.serviceAccountName;
-  const release = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: context.name }, spec: relSpec };
-  return { output, outputs: { release } };
+  const spec = { timeout: p.installTimeout, interval: p.pullInterval, chart: { spec: chartSpec } };
+  if (p.targetNamespace) spec.targetNamespace = p.targetNamespace;
+  if (p.releaseName) spec.releaseName = p.releaseName;
+  if (p.values) spec.values = p.values;
+  if (p.valuesFrom) spec.valuesFrom = p.valuesFrom;
+  spec.install = { remediation: { retries: p.retries } };
+  spec.upgrade = { remediation: { retries: p.retries }, ...(p.upgradeCRD ? { crds: 'CreateReplace' } : {}) };
+  return { output: { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: context.name }, spec }, outputs };
 }
