@@ -80,7 +80,8 @@ export class KubeApiDouble {
     return toYaml({
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [{ name, cluster: { server: this.url } }],
+      // client-node refuses plain HTTP unless TLS verification is explicitly skipped.
+      clusters: [{ name, cluster: { server: this.url, 'insecure-skip-tls-verify': true } }],
       users: [{ name, user: this.opts.token ? { token: this.opts.token } : { username: 'admin', password: 'double' } }],
       contexts: [{ name, context: { cluster: name, user: name, ...(opts.namespace ? { namespace: opts.namespace } : {}) } }],
       'current-context': name,

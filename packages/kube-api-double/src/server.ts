@@ -372,9 +372,17 @@ export class DoubleServer {
       if (meta.managedFields !== undefined) {
         throw badRequest('metadata.managedFields must be nil');
       }
+      // A resourceVersion in the apply configuration is a precondition, as on the real server.
+      if (meta.resourceVersion !== undefined && meta.resourceVersion !== '') {
+        if (!existing) throw notFound(t.plural, t.group, name);
+        if (meta.resourceVersion !== existing.obj.metadata.resourceVersion) {
+          throw conflict(t.plural, t.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
+        }
+      }
       const force = q.get('force') === 'true';
       const applyConfig = clone(config) as Obj;
       if (part === 'main') delete applyConfig.status;
+      if (isObject(applyConfig.metadata)) delete applyConfig.metadata.resourceVersion;
       const live = existing ? clone(existing.obj) : undefined;
       const result = serverSideApply({
         live,

@@ -1,0 +1,4 @@
+// @sreworks/oam public entry.
+
+// targets
+export * from './targets/index.js';
