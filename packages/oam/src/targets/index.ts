@@ -5,3 +5,5 @@ export { liveHealth, hasBuiltinHealth } from './health.js';
 export { unifiedDiff, normalizeForDiff } from './diff.js';
 export { refOf, refKey } from './refs.js';
 export { WaitTimeoutError, DegradedError, WaitAbortedError, TargetUnavailableError, refText } from './errors.js';
+export { GitOpsTarget, type GitOpsTargetOptions } from './gitops.js';
+export { DryRunTarget } from './dryrun.js';

@@ -220,8 +220,19 @@ export class KubernetesTarget implements Target {
     // Inventory first: an object that reaches the cluster is always tracked, even if we crash right after.
     if (!dryRun) await this.updateInventory(scope, (refs) => [...refs, ...prepared.map(refOf)]);
     const results = new Map<string, ObjectStatus>();
+    // A dry run cannot ask the server about objects in namespaces that do not exist yet.
+    const missingNs = new Set<string>();
+    if (dryRun) {
+      for (const ns of new Set(prepared.map((o) => o.metadata.namespace).filter((n): n is string => !!n))) {
+        if (!(await this.client.get({ apiVersion: 'v1', kind: 'Namespace', name: ns }))) missingNs.add(ns);
+      }
+    }
     for (const wave of applyWaves(prepared)) {
       const settled = await mapLimit(wave, this.concurrency, async (o) => {
+        if (o.metadata.namespace && missingNs.has(o.metadata.namespace)) {
+          results.set(refKey(refOf(o)), { ref: refOf(o), healthy: false, phase: 'missing', message: `dry-run: would create (namespace ${o.metadata.namespace} would be created first)` });
+          return;
+        }
         const live = await this.client.apply(o as KubernetesObject, { fieldManager: this.fieldManager, force: this.force, dryRun }, refOf(o));
         const st = liveHealth(refOf(o), live);
         if (dryRun) st.message = `dry-run: ${st.message}`;
