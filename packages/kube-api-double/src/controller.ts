@@ -297,6 +297,9 @@ export class ControllerSim {
       const container = containers[0]?.name ?? 'main';
       this.appendLog(ns, podName, container, outcome.logs.slice(0, Math.ceil(outcome.logs.length / 2)), false);
       this.later(key, this.opts.jobAfterMs, () => {
+        // A failure injected while the pod ran still counts.
+        const lateFail = this.failingJobs.get(jobKey);
+        if (lateFail !== undefined && outcome.succeed) outcome = { succeed: false, logs: [...outcome.logs.slice(Math.ceil(outcome.logs.length / 2), -1), `error: ${lateFail}`], exitCode: 1, message: lateFail };
         const js = this.find('batch/v1', 'Job', ns, name);
         const pod = this.store.get(podType, ns, podName);
         this.appendLog(ns, podName, container, outcome.logs.slice(Math.ceil(outcome.logs.length / 2)), true);

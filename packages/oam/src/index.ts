@@ -2,3 +2,5 @@
 
 // targets
 export * from './targets/index.js';
+// builds (targets part)
+export * from './builds/index.js';
