@@ -19,6 +19,8 @@ export interface KubeApiDoubleOptions {
   watchHistory?: number;
   /** Delay before owner-reference garbage collection runs. */
   gcDelayMs?: number;
+  /** How long a deleted namespace stays Terminating (default 50 ms). */
+  namespaceTerminationMs?: number;
   /** Kubernetes version reported by /version. */
   version?: { major: string; minor: string };
 }
@@ -43,7 +45,7 @@ export class KubeApiDouble {
 
   constructor(opts: KubeApiDoubleOptions = {}) {
     this.opts = opts;
-    this.store = new ObjectStore({ historyLimit: opts.watchHistory, gcDelayMs: opts.gcDelayMs });
+    this.store = new ObjectStore({ historyLimit: opts.watchHistory, gcDelayMs: opts.gcDelayMs, namespaceTerminationMs: opts.namespaceTerminationMs });
     this.controllers = new ControllerSim(this.store);
     const v = opts.version ?? { major: '1', minor: '31' };
     this.http = new DoubleServer({

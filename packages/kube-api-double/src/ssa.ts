@@ -197,9 +197,16 @@ export function serverSideApply(input: ApplyInput): { object: Record<string, unk
     }
     return false;
   };
-  // Remove what this manager applied before and no longer applies, deepest first.
-  const dropped = [...previous.entries()].filter(([p]) => !applied.has(p)).sort((a, b) => b[1].segs.length - a[1].segs.length);
-  for (const [p, fp] of dropped) if (!ownedByOthers(p)) removeAt(object, fp.segs);
+  // Remove what this manager applied before and no longer applies. Whole list items go first
+  // (shallowest first); fields under an item already removed need no further work.
+  const dropped = [...previous.entries()].filter(([p]) => !applied.has(p)).sort((a, b) => a[1].segs.length - b[1].segs.length);
+  const removedItems: string[] = [];
+  for (const [p, fp] of dropped) {
+    if (removedItems.some((r) => p.startsWith(r))) continue;
+    if (ownedByOthers(p)) continue;
+    removeAt(object, fp.segs);
+    if (fp.item) removedItems.push(p);
+  }
   const merged = applyMerge(object, config, '', custom) as Record<string, unknown>;
   managers.set(myKey, { manager, operation: 'Apply', apiVersion: input.apiVersion, time: input.now, fields: applied });
   for (const [k, e] of managers) if (e.fields.size === 0) managers.delete(k);

@@ -60,11 +60,14 @@ export class ObjectStore {
   private listeners = new Set<Listener>();
   private readonly historyLimit: number;
   readonly gcDelayMs: number;
+  /** How long a deleted namespace stays Terminating before it and its contents are gone. */
+  readonly namespaceTerminationMs: number;
   private gcTimers = new Set<NodeJS.Timeout>();
 
-  constructor(opts: { historyLimit?: number; gcDelayMs?: number } = {}) {
+  constructor(opts: { historyLimit?: number; gcDelayMs?: number; namespaceTerminationMs?: number } = {}) {
     this.historyLimit = opts.historyLimit ?? 10_000;
     this.gcDelayMs = opts.gcDelayMs ?? 5;
+    this.namespaceTerminationMs = opts.namespaceTerminationMs ?? 50;
     for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
       this.create(this.typeFor('v1', 'Namespace')!, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, { manager: 'kube-apiserver' });
     }
@@ -240,7 +243,7 @@ export class ObjectStore {
    * Shared tail of PUT, PATCH and SSA: keeps server-owned metadata, the status or the rest
    * depending on the part written, bumps generation on spec change, skips no-op writes.
    */
-  write(s: Stored, next: Obj, part: 'main' | 'status', ctx: WriteContext, managers?: Map<string, ManagerEntry>): Obj {
+  write(s: Stored, next: Obj, part: 'main' | 'status', ctx: WriteContext, managers?: Map<string, ManagerEntry>, deleting = false): Obj {
     const t = s.type;
     const old = s.obj;
     let obj: Obj;
@@ -272,8 +275,9 @@ export class ObjectStore {
     }
     obj.metadata.uid = old.metadata.uid;
     obj.metadata.creationTimestamp = old.metadata.creationTimestamp;
+    // deletionTimestamp is set only by DELETE itself, never by a client write.
     if (old.metadata.deletionTimestamp) obj.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
-    else delete obj.metadata.deletionTimestamp;
+    else if (!deleting) delete obj.metadata.deletionTimestamp;
     delete obj.metadata.managedFields;
     obj.metadata.resourceVersion = old.metadata.resourceVersion;
     if (t.generation) {
@@ -299,7 +303,8 @@ export class ObjectStore {
     s.obj = obj;
     s.managers = mgrs;
     this.emit('MODIFIED', s, prev);
-    if (obj.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0) this.remove(s);
+    const isNamespace = t.kind === 'Namespace' && t.group === '';
+    if (obj.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0 && !isNamespace) this.remove(s);
     return this.view(s, t);
   }
 
@@ -322,11 +327,11 @@ export class ObjectStore {
     return out;
   }
 
-  private schedule(fn: () => void): void {
+  private schedule(fn: () => void, delayMs = this.gcDelayMs): void {
     const t = setTimeout(() => {
       this.gcTimers.delete(t);
       fn();
-    }, this.gcDelayMs);
+    }, delayMs);
     this.gcTimers.add(t);
   }
 
@@ -394,9 +399,8 @@ export class ObjectStore {
       const next = clone(s.obj);
       next.metadata.deletionTimestamp = nowRfc3339();
       next.metadata.finalizers = finalizers;
-      // Finalizer bookkeeping is the server's own, not a manager's.
-      s.obj = { ...s.obj, metadata: { ...s.obj.metadata, finalizers } };
-      const out = this.write(s, next, 'main', ctx, s.managers);
+      // Finalizer bookkeeping is the server's own, not a manager's: keep the manager table.
+      const out = this.write(s, next, 'main', ctx, s.managers, true);
       if (finalizers.includes('foregroundDeletion')) {
         for (const d of this.dependentsOf(uid)) if (!d.obj.metadata.deletionTimestamp) this.delete(d, { propagationPolicy: 'Foreground' }, ctx);
         this.schedule(() => this.reapForeground());
@@ -412,13 +416,13 @@ export class ObjectStore {
     const next = clone(s.obj);
     next.metadata.deletionTimestamp = nowRfc3339();
     next.status = { phase: 'Terminating' };
-    s.obj = { ...s.obj, status: next.status };
-    const out = this.write(s, next, 'main', { manager: 'kube-apiserver' }, s.managers);
+    s.obj = { ...s.obj, status: next.status }; // the main-resource write keeps status; set it first
+    const out = this.write(s, next, 'main', { manager: 'kube-apiserver' }, s.managers, true);
     this.schedule(() => {
       for (const o of [...this.objects.values()]) if (o.type.namespaced && o.obj.metadata.namespace === name) this.remove(o);
       const cur = this.objects.get(objKey(s.type, undefined, name));
       if (cur) this.remove(cur);
-    });
+    }, this.namespaceTerminationMs);
     return out;
   }
 }
