@@ -188,7 +188,9 @@ export class ControllerSim {
     const gen = o.metadata.generation ?? 1;
     const kind = o.kind as string;
     const replicas = kind === 'DaemonSet' ? 1 : (o.spec?.replicas ?? 1);
-    const stalled = this.stalled.has(`${kind}/${ns}/${name}`);
+    // Images from the reserved .invalid TLD cannot be pulled: the rollout stalls as on a real cluster.
+    const unpullable = (o.spec?.template?.spec?.containers ?? []).some((c: Obj) => typeof c.image === 'string' && c.image.startsWith('registry.invalid/'));
+    const stalled = this.stalled.has(`${kind}/${ns}/${name}`) || unpullable;
     // Phase 1, at once: the controller observed the new generation, the rollout is in progress.
     setImmediate(() => {
       const s = this.find('apps/v1', kind, ns, name);

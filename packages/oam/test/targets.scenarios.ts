@@ -1,10 +1,11 @@
 // Target scenarios shared by the API-double suite and the opt-in real-cluster suite.
 
+import type { KubeConfig } from '@kubernetes/client-node';
 import { expect } from 'vitest';
 import { KubernetesTarget, type ApplyScope, type K8sObject } from '../src/targets/index.js';
 
 export interface ScenarioEnv {
-  kubeconfig: string;
+  kubeconfig: string | KubeConfig;
   /** A fresh namespace name for this scenario. */
   namespace: () => string;
   /** Make this Deployment's rollout never finish (fault injection, or an unpullable image). */
