@@ -202,11 +202,18 @@ export class KubernetesTarget implements Target {
 
   // ---- apply -----------------------------------------------------------------------------
 
+  /** Namespaces seen to exist, with when: saves a GET per apply; forgotten on a 404. */
+  private readonly knownNamespaces = new Map<string, number>();
+
   private async ensureNamespace(name: string, dryRun: boolean): Promise<void> {
+    const seen = this.knownNamespaces.get(name);
+    if (seen !== undefined && Date.now() - seen < 60_000) return;
     const ref = { apiVersion: 'v1', kind: 'Namespace', name };
-    if (await this.client.get(ref)) return;
-    if (dryRun) return;
-    await this.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { fieldManager: this.fieldManager, force: false }, ref);
+    if (!(await this.client.get(ref))) {
+      if (dryRun) return;
+      await this.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { fieldManager: this.fieldManager, force: false }, ref);
+    }
+    this.knownNamespaces.set(name, Date.now());
   }
 
   async apply(objects: K8sObject[], scope: ApplyScope, opts: { dryRun?: boolean } = {}): Promise<ObjectStatus[]> {
@@ -239,7 +246,10 @@ export class KubernetesTarget implements Target {
         results.set(refKey(refOf(o)), st);
       });
       const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-      if (failed) throw failed.reason;
+      if (failed) {
+        if ((failed.reason as { status?: number }).status === 404) this.knownNamespaces.clear();
+        throw failed.reason;
+      }
       if (!dryRun && wave.some((o) => o.kind === 'CustomResourceDefinition')) await this.waitCrdsServed(wave.filter((o) => o.kind === 'CustomResourceDefinition'));
     }
     return prepared.map((o) => results.get(refKey(refOf(o)))!);
@@ -328,10 +338,20 @@ export class KubernetesTarget implements Target {
       }, timeoutMs);
       if (opts.signal?.aborted) return onAbort();
       opts.signal?.addEventListener('abort', onAbort);
+      // Newest wins: a slow poll must not overwrite what a watch event already reported.
+      const rvs = new Map<string, number>();
+      const observe = (k: string, live: Live | undefined, deleted = false) => {
+        const rv = Number(live?.metadata?.resourceVersion ?? 0);
+        if (live && rv < (rvs.get(k) ?? 0)) return;
+        if (live) rvs.set(k, rv);
+        if (!live && !deleted && (rvs.get(k) ?? 0) > 0) return; // a stale 404 after a watch saw it
+        statuses.set(k, this.evaluate(byKey.get(k)!, live, opts.custom));
+      };
       const poll = async () => {
         try {
-          const list = await this.health(prepared, scope, opts.custom);
-          for (const s of list) statuses.set(refKey(s.ref), s);
+          const settled = await mapLimit(prepared, this.concurrency, async (o) => observe(refKey(refOf(o)), await this.client.get(refOf(o))));
+          const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+          if (failed) throw failed.reason;
           check();
         } catch (e) {
           // A transient read failure is not a verdict; the next poll or watch event decides.
@@ -339,36 +359,51 @@ export class KubernetesTarget implements Target {
         }
         if (!finished) pollTimer = setTimeout(poll, pollMs);
       };
-      // Watches give prompt updates; the poll is the fallback when a watch ends early.
+      // Watches give prompt updates; the poll is the fallback when a watch ends early. One watch
+      // per collection, selected by the app label when every object there carries it.
       const startWatches = async () => {
+        const groups = new Map<string, K8sObject[]>();
         for (const o of prepared) {
-          const ref = refOf(o);
-          try {
-            const path = await this.client.collectionPath(o.apiVersion, o.kind, o.metadata.namespace);
-            const stop = await this.client.watch(
-              path,
-              { fieldSelector: `metadata.name=${o.metadata.name}` },
-              (type, obj) => {
-                if (finished) return;
-                const k = refKey(ref);
-                if (type === 'ERROR' || type === 'BOOKMARK') return;
-                const live = type === 'DELETED' ? undefined : obj;
-                const src = byKey.get(k)!;
-                statuses.set(k, this.evaluate(src, live, opts.custom));
-                check();
-              },
-              () => undefined,
-            );
-            if (finished) stop();
-            else stops.push(stop);
-          } catch {
-            // Watch not possible (e.g. forbidden): polling covers it.
-          }
+          const k = `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}`;
+          groups.set(k, [...(groups.get(k) ?? []), o]);
         }
+        await Promise.all(
+          [...groups.values()].map(async (objs) => {
+            const first = objs[0];
+            const appLabel = first.metadata.labels?.[LABEL_APP];
+            const byLabel = objs.length > 1 && appLabel !== undefined && objs.every((o) => o.metadata.labels?.[LABEL_APP] === appLabel);
+            const selectors = byLabel ? [{ labelSelector: `${LABEL_APP}=${appLabel}` }] : objs.map((o) => ({ fieldSelector: `metadata.name=${o.metadata.name}` }));
+            try {
+              const path = await this.client.collectionPath(first.apiVersion, first.kind, first.metadata.namespace);
+              await Promise.all(
+                selectors.map(async (query) => {
+                  const stop = await this.client.watch(
+                    path,
+                    query,
+                    (type, obj) => {
+                      if (finished || type === 'ERROR' || type === 'BOOKMARK' || !obj?.metadata?.name) return;
+                      const k = refKey({ apiVersion: first.apiVersion, kind: first.kind, namespace: first.metadata.namespace, name: obj.metadata.name });
+                      if (!byKey.has(k)) return; // another object of the same app
+                      if (type === 'DELETED') {
+                        rvs.set(k, Number(obj.metadata.resourceVersion ?? 0));
+                        observe(k, undefined, true);
+                      } else observe(k, obj);
+                      check();
+                    },
+                    () => undefined,
+                  );
+                  if (finished) stop();
+                  else stops.push(stop);
+                }),
+              );
+            } catch {
+              // Watch not possible (e.g. forbidden): polling covers it.
+            }
+          }),
+        );
       };
-      void poll().then(() => {
-        if (!finished) void startWatches();
-      });
+      void startWatches();
+      void poll();
     });
   }
 
