@@ -41,6 +41,16 @@ describe('KubernetesTarget against the API double', () => {
     expect(JSON.parse(inv.data.objects)).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'c' }]);
   });
 
+  it('sends the rendered JSON as is (no model round trip dropping fields) with strict field validation', async () => {
+    const ns = env.namespace();
+    const t = new KubernetesTarget({ kubeconfig: env.kubeconfig });
+    const dep = deployment('raw', ns);
+    (dep as any).spec.template.spec.containers[0].futureField = 'kept';
+    await t.apply([dep], scope(ns));
+    const live = d.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: 'raw' })!;
+    expect(live.spec.template.spec.containers[0].futureField).toBe('kept');
+  });
+
   it('dry-run apply changes nothing', async () => {
     const ns = env.namespace();
     const t = new KubernetesTarget({ kubeconfig: env.kubeconfig });

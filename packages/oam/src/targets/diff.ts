@@ -15,8 +15,8 @@ export function normalizeForDiff(obj: Record<string, unknown>): Record<string, u
   return o;
 }
 
-export function toYaml(obj: unknown): string {
-  return stringify(obj, { sortMapEntries: false, lineWidth: 0 });
+export function toYaml(obj: unknown, sorted = false): string {
+  return stringify(obj, { sortMapEntries: sorted, lineWidth: 0 });
 }
 
 /** Unified diff of two texts (3 lines of context); empty when equal. */

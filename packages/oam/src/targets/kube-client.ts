@@ -3,6 +3,7 @@
 
 import { PassThrough } from 'node:stream';
 import { ApiException, KubeConfig, KubernetesObjectApi, Log, PatchStrategy, Watch, type KubernetesObject } from '@kubernetes/client-node';
+import fetch from 'node-fetch';
 import { InputError } from '@sreworks/kernel';
 import { fromKubeStatus, TargetUnavailableError, type KubeStatusBody } from './errors.js';
 import { groupOf } from './refs.js';
@@ -18,7 +19,12 @@ export interface KubeClientOptions {
   cluster?: string;
   /** Attempts for idempotent calls on 5xx/429/network errors (default 3). */
   attempts?: number;
+  /** Server-side field validation for apply (default Strict: unknown fields are refused, not dropped). */
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
 }
+
+/** A non-2xx answer to a raw request, shaped like client-node's ApiException for one error path. */
+class RawApiError extends ApiException<unknown> {}
 
 /** KubernetesObjectApi with its discovery lookup made callable. */
 class ObjectApi extends KubernetesObjectApi {
@@ -62,6 +68,7 @@ export class KubeClient {
   readonly cluster: string;
   private readonly api: ObjectApi;
   private readonly attempts: number;
+  private readonly fieldValidation: 'Strict' | 'Warn' | 'Ignore';
   private readonly resourceCache = new Map<string, ResourceInfo>();
 
   constructor(opts: KubeClientOptions) {
@@ -74,6 +81,7 @@ export class KubeClient {
     this.cluster = opts.cluster ?? this.kc.getCurrentCluster()!.name;
     this.api = this.kc.makeApiClient(ObjectApi);
     this.attempts = opts.attempts ?? 3;
+    this.fieldValidation = opts.fieldValidation ?? 'Strict';
   }
 
   /** Map any failure to a platform error naming the object and the cluster. */
@@ -137,9 +145,11 @@ export class KubeClient {
     return { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } };
   }
 
+  /** Read an object as the server sent it (raw JSON, no model round trip); undefined when absent. */
   async get(ref: ObjectRef): Promise<Live | undefined> {
     try {
-      return plain(await this.retry(() => this.api.read(this.header(ref)), ref, 'read'));
+      const path = `${await this.collectionPath(ref.apiVersion, ref.kind, ref.namespace)}/${encodeURIComponent(ref.name)}`;
+      return await this.retry(() => this.raw('GET', path, undefined, 'application/json'), ref, 'read');
     } catch (e) {
       if ((e as { status?: number }).status === 404) return undefined;
       throw e;
@@ -151,9 +161,27 @@ export class KubeClient {
     return plain(res.items as unknown as Live[]).map((i) => ({ apiVersion, kind, ...i }));
   }
 
-  /** Server-side apply. Apply is idempotent, so transient failures are retried. */
+  /**
+   * Server-side apply, sent as the object's own JSON. (KubernetesObjectApi.patch re-serialises
+   * through its typed models, which silently drops unknown fields and lower-cases the URL; the
+   * raw request lets the server see exactly what was rendered and validate it strictly.)
+   * Apply is idempotent, so transient failures are retried.
+   */
   async apply(obj: KubernetesObject, opts: { fieldManager: string; force: boolean; dryRun?: boolean }, ref: ObjectRef): Promise<Live> {
-    return plain(await this.retry(() => this.api.patch(obj, undefined, opts.dryRun ? 'All' : undefined, opts.fieldManager, opts.force, PatchStrategy.ServerSideApply), ref, opts.dryRun ? 'dry-run apply' : 'apply'));
+    const path = `${await this.collectionPath(ref.apiVersion, ref.kind, ref.namespace)}/${encodeURIComponent(ref.name)}`;
+    const q = new URLSearchParams({ fieldManager: opts.fieldManager, force: String(opts.force), fieldValidation: this.fieldValidation });
+    if (opts.dryRun) q.set('dryRun', 'All');
+    const body = JSON.stringify(obj);
+    return this.retry(() => this.raw('PATCH', `${path}?${q}`, body, PatchStrategy.ServerSideApply), ref, opts.dryRun ? 'dry-run apply' : 'apply');
+  }
+
+  private async raw(method: string, path: string, body: string | undefined, contentType: string): Promise<Live> {
+    const server = this.kc.getCurrentCluster()!.server.replace(/\/+$/, '');
+    const init = await this.kc.applyToFetchOptions({ method, headers: { 'Content-Type': contentType, Accept: 'application/json' } });
+    const res = await fetch(`${server}${path}`, { ...init, body } as never);
+    const text = await res.text();
+    if (res.status < 200 || res.status > 299) throw new RawApiError(res.status, 'Unsuccessful HTTP Request', text, {});
+    return JSON.parse(text) as Live;
   }
 
   async create(obj: KubernetesObject, ref: ObjectRef, fieldManager: string): Promise<Live> {

@@ -462,8 +462,9 @@ export class KubernetesTarget implements Target {
       let after: Live;
       if (o.metadata.namespace && !(await this.client.get({ apiVersion: 'v1', kind: 'Namespace', name: o.metadata.namespace }))) after = o;
       else after = await this.client.apply(o as KubernetesObject, { fieldManager: this.fieldManager, force: true, dryRun: true }, ref);
-      const a = toYaml(normalizeForDiff(live));
-      const b = toYaml(normalizeForDiff(after));
+      // Sorted keys: both sides are server output, but key order is not part of the content.
+      const a = toYaml(normalizeForDiff(live), true);
+      const b = toYaml(normalizeForDiff(after), true);
       const diff = unifiedDiff(a, b, `live ${refText(ref)}`, `desired ${refText(ref)}`);
       return { ref, change: diff ? 'update' : 'none', diff };
     });
