@@ -131,6 +131,32 @@ export class ControllerSim {
     return t ? this.store.get(t, ns, name) : undefined;
   }
 
+  /** Record a core/v1 Event about an object, as the named controller would. */
+  private event(about: Obj, type: 'Normal' | 'Warning', reason: string, message: string, component: string): void {
+    const ns = about.metadata.namespace ?? 'default';
+    const t = this.store.typeFor('v1', 'Event')!;
+    const now = nowRfc3339();
+    try {
+      this.store.create(t, ns, {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: `${about.metadata.name}.${randomBytes(8).toString('hex')}`, namespace: ns },
+        involvedObject: { apiVersion: about.apiVersion, kind: about.kind, namespace: about.metadata.namespace, name: about.metadata.name, uid: about.metadata.uid, resourceVersion: about.metadata.resourceVersion },
+        reason,
+        message,
+        type,
+        source: { component },
+        reportingComponent: component,
+        reportingInstance: '',
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+      }, { manager: MANAGER });
+    } catch {
+      // The namespace may be terminating; events are best effort, as on a real cluster.
+    }
+  }
+
   private writeStatus(s: Stored, status: Obj): void {
     const cur = this.store.get(s.type, s.obj.metadata.namespace, s.obj.metadata.name);
     if (!cur) return;
@@ -258,8 +284,10 @@ export class ControllerSim {
       const existing = this.store.get(rsType, ns, rsName);
       podLabels['pod-template-hash'] = hash;
       if (existing) podOwner = existing.obj;
-      else
+      else {
         podOwner = this.store.create(rsType, ns, { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: rsName, namespace: ns, labels: podLabels, ownerReferences: ownerRef(o) }, spec: { replicas, selector: o.spec?.selector, template } }, { manager: MANAGER });
+        this.event(o, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${rsName} from 0 to ${replicas}`, 'deployment-controller');
+      }
     }
     const podType = this.store.typeFor('v1', 'Pod')!;
     const have = this.store.list(podType, ns).filter((p) => (p.obj.metadata.ownerReferences ?? []).some((r: Obj) => r.uid === podOwner.metadata.uid));
@@ -289,6 +317,7 @@ export class ControllerSim {
       const podName = `${name}-${rand5()}`;
       this.store.create(podType, ns, { apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: ns, labels, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name, uid: s.obj.metadata.uid, controller: true, blockOwnerDeletion: true }] }, spec: clone(template.spec ?? { containers: [] }) }, { manager: MANAGER });
       const ps = this.store.get(podType, ns, podName)!;
+      this.event(s.obj, 'Normal', 'SuccessfulCreate', `Created pod: ${podName}`, 'job-controller');
       const containers: Obj[] = ps.obj.spec?.containers ?? [];
       this.writeStatus(ps, { phase: 'Running', containerStatuses: containers.map((c) => ({ name: c.name, image: c.image, ready: true, started: true, restartCount: 0, state: { running: { startedAt: nowRfc3339() } } })) });
       this.writeStatus(s, { active: 1, startTime: nowRfc3339(), ready: 1 });
@@ -322,8 +351,10 @@ export class ControllerSim {
         if (!js) return;
         const startTime = js.obj.status?.startTime ?? now;
         if (outcome.succeed) {
+          this.event(js.obj, 'Normal', 'Completed', 'Job completed', 'job-controller');
           this.writeStatus(js, { startTime, completionTime: now, succeeded: 1, ready: 0, conditions: [{ type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: now, lastTransitionTime: now }, { type: 'Complete', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: now, lastTransitionTime: now }] });
         } else {
+          this.event(js.obj, 'Warning', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'job-controller');
           this.writeStatus(js, { startTime, failed: 1, ready: 0, conditions: [{ type: 'FailureTarget', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastProbeTime: now, lastTransitionTime: now }, { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastProbeTime: now, lastTransitionTime: now }] });
         }
       });
@@ -338,6 +369,7 @@ export class ControllerSim {
     next.spec.volumeName ??= `pvc-${s.obj.metadata.uid}`;
     this.store.write(s, next, 'main', { manager: MANAGER });
     const cur = this.find('v1', 'PersistentVolumeClaim', o.metadata.namespace, o.metadata.name)!;
+    this.event(cur.obj, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${cur.obj.spec.volumeName}`, 'persistentvolume-controller');
     this.writeStatus(cur, { phase: 'Bound', accessModes: cur.obj.spec?.accessModes ?? ['ReadWriteOnce'], capacity: { storage: cur.obj.spec?.resources?.requests?.storage ?? '1Gi' } });
   }
 }

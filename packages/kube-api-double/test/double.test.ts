@@ -20,6 +20,15 @@ async function call(method: string, path: string, body?: unknown, contentType = 
   return { status: r.status, body: json };
 }
 
+/** Poll a condition (timing on a shared machine varies; assertions follow once it holds). */
+async function until(cond: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 const apply = (path: string, obj: unknown, manager: string, force = false) => call('PATCH', `${path}?fieldManager=${manager}${force ? '&force=true' : ''}`, obj, 'application/apply-patch+yaml');
 
 function dep(name: string, extra: Record<string, unknown> = {}) {
@@ -262,7 +271,7 @@ describe('list and watch', () => {
     await call('PATCH', '/api/v1/namespaces/default/configmaps/w2', { metadata: { labels: { w: 'yes' } } }, 'application/merge-patch+json');
     await call('PATCH', '/api/v1/namespaces/default/configmaps/w1', { metadata: { labels: { w: 'no' } } }, 'application/merge-patch+json');
     await call('DELETE', '/api/v1/namespaces/default/configmaps/w2');
-    await new Promise((r) => setTimeout(r, 50));
+    await until(async () => events.length >= 4);
     ac.abort();
     await pump;
     expect(events).toEqual([
@@ -327,17 +336,18 @@ describe('delete and owner references', () => {
 
 describe('controller simulation and faults', () => {
   it('rolls out Deployments, StatefulSets and DaemonSets after a delay, with ReplicaSets and Pods', async () => {
-    d.controllers.enable({ readyAfterMs: 40, jobAfterMs: 20, pvcBindAfterMs: 10 });
+    // Long enough that the early check cannot miss the progressing phase on a loaded machine.
+    d.controllers.enable({ readyAfterMs: 1000, jobAfterMs: 20, pvcBindAfterMs: 10 });
     try {
       await apply(`${DEPLOYS}/sim`, dep('sim', { replicas: 2 }), 'sreworks');
+      await until(async () => (await call('GET', `${DEPLOYS}/sim`)).body.status?.observedGeneration === 1);
       const sts = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' }, spec: { replicas: 2, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'postgres' }] } } } };
       await apply('/apis/apps/v1/namespaces/default/statefulsets/db', sts, 'sreworks');
       const ds = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'fluentbit' }] } } } };
       await apply('/apis/apps/v1/namespaces/default/daemonsets/agent', ds, 'sreworks');
-      await new Promise((r) => setTimeout(r, 10));
       const early = (await call('GET', `${DEPLOYS}/sim`)).body.status;
       expect(early).toMatchObject({ observedGeneration: 1, updatedReplicas: 0 });
-      await new Promise((r) => setTimeout(r, 80));
+      await until(async () => (await call('GET', '/apis/apps/v1/namespaces/default/daemonsets/agent')).body.status?.numberReady === 1);
       expect((await call('GET', `${DEPLOYS}/sim`)).body.status).toMatchObject({ observedGeneration: 1, replicas: 2, readyReplicas: 2, updatedReplicas: 2, availableReplicas: 2 });
       expect((await call('GET', '/apis/apps/v1/namespaces/default/statefulsets/db')).body.status).toMatchObject({ readyReplicas: 2, currentRevision: 'rev-1', updateRevision: 'rev-1' });
       expect((await call('GET', '/apis/apps/v1/namespaces/default/daemonsets/agent')).body.status).toMatchObject({ numberReady: 1, desiredNumberScheduled: 1 });
@@ -363,13 +373,17 @@ describe('controller simulation and faults', () => {
       expect(claim.body.status.phase).toBe('Pending');
       const svc = await call('POST', '/api/v1/namespaces/default/services', { metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } });
       expect(svc.body.spec.clusterIP).toMatch(/^10\.96\./);
-      await new Promise((r) => setTimeout(r, 80));
+      await until(async () => (await call('GET', '/apis/batch/v1/namespaces/default/jobs/hello')).body.status?.completionTime !== undefined);
+      await until(async () => (await call('GET', '/api/v1/namespaces/default/persistentvolumeclaims/data')).body.status?.phase === 'Bound');
       const j = (await call('GET', '/apis/batch/v1/namespaces/default/jobs/hello')).body;
       expect(j.status.conditions.find((c: any) => c.type === 'Complete').status).toBe('True');
       const pod = (await call('GET', '/api/v1/namespaces/default/pods?labelSelector=job-name%3Dhello')).body.items[0];
       const log = await call('GET', `/api/v1/namespaces/default/pods/${pod.metadata.name}/log?container=c`);
       expect(log.body).toBe('job hello ran\n');
       expect((await call('GET', '/api/v1/namespaces/default/persistentvolumeclaims/data')).body.status.phase).toBe('Bound');
+      const events = (await call('GET', '/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dhello')).body.items;
+      expect(events.map((e: any) => e.reason)).toEqual(expect.arrayContaining(['SuccessfulCreate', 'Completed']));
+      expect(events[0].involvedObject).toMatchObject({ kind: 'Job', name: 'hello' });
       d.faults.failNext({ method: 'GET', pathIncludes: '/services/web' });
       expect((await call('GET', '/api/v1/namespaces/default/services/web')).body).toMatchObject({ code: 500, reason: 'InternalError' });
       expect((await call('GET', '/api/v1/namespaces/default/services/web')).status).toBe(200);
