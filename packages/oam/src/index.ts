@@ -1,3 +1,5 @@
+// @sreworks/oam public entry.
+
 // model and render
 export * from './model/model.js';
 export { OAM_RENDER_ERROR_CODES, oamInput, oamTemplate, type OamErrorWhere } from './errors.js';
@@ -36,3 +38,8 @@ export { validateObject, loadValidators } from './render/validate.js';
 export { JinjaEngine } from './render/jinja.js';
 export { planApp, componentNodeId, traitNodeId, stepNodeId, type Plan, type PlanNode, type PlanEdge, type PlanNodeKind, type PlanEdgeReason, type PlanOptions } from './plan/plan.js';
 export { dryRun, formatObjectsYaml, formatObjectsJson, type DryRunOptions } from './dryrun/dryrun.js';
+
+// targets
+export * from './targets/index.js';
+// builds (targets part)
+export * from './builds/index.js';
