@@ -43,3 +43,13 @@ export { dryRun, formatObjectsYaml, formatObjectsJson, type DryRunOptions } from
 export * from './targets/index.js';
 // builds (targets part)
 export * from './builds/index.js';
+
+// execution, revisions and API
+export { oamMigrations } from './store/migrations.js';
+export { StoreDefinitionRegistry } from './store/definitions.js';
+export { AppService, type AppRecord, type RevisionRecord, type DeploymentRecord } from './service/apps.js';
+export { DeploymentExecutor, parseDuration, type ExecutorOptions } from './execute/executor.js';
+export type { DeployEnv, TargetResolver, DeploymentStatus, NodeStatus, StoredObject } from './execute/types.js';
+export { createOamEngine, type OamEngine } from './engine.js';
+export { oamPermissions } from './permissions.js';
+export { oamRoutes } from './routes.js';
