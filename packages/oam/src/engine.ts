@@ -20,9 +20,10 @@ export async function createOamEngine(opts: { store: Store; targets: TargetResol
   const registry = await StoreDefinitionRegistry.open(opts.store);
   let engine: Promise<RenderEngine> | undefined;
   const render = () => (engine ??= RenderEngine.create());
-  let executor: DeploymentExecutor | undefined;
-  const apps = new AppService(opts.store, registry, opts.targets, render, () => executor?.kick());
-  executor = new DeploymentExecutor({ store: opts.store, apps, targets: opts.targets, engine: render, log: opts.log, healthTimeoutMs: opts.healthTimeoutMs, pollMs: opts.pollMs, leaseMs: opts.leaseMs });
+  const kick = { fn: () => {} };
+  const apps = new AppService(opts.store, registry, opts.targets, render, () => kick.fn());
+  const executor = new DeploymentExecutor({ store: opts.store, apps, targets: opts.targets, engine: render, log: opts.log, healthTimeoutMs: opts.healthTimeoutMs, pollMs: opts.pollMs, leaseMs: opts.leaseMs });
+  kick.fn = () => executor.kick();
   return {
     registry,
     apps,
@@ -30,7 +31,7 @@ export async function createOamEngine(opts: { store: Store; targets: TargetResol
     render,
     targets: opts.targets,
     async close() {
-      await executor!.stop();
+      await executor.stop();
       if (engine) (await engine).dispose();
     },
   };
