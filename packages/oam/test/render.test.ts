@@ -141,6 +141,23 @@ describe('renderApp', () => {
   });
 });
 
+describe('workflow steps', () => {
+  it('describes each step with its definition and semantics, and refuses bad properties or unknown types', async () => {
+    const wf = (steps: string) =>
+      app(`    - name: w\n      type: worker\n      properties: { image: x }`, `  workflow:\n    steps:\n${steps}`);
+    const r = await renderApp(wf(`      - { name: d, type: deploy, properties: { policies: [] } }\n      - { name: wait, type: suspend, properties: { duration: 30s } }\n      - name: g\n        type: step-group\n        subSteps:\n          - { name: n, type: notification, properties: { webhook: { url: { value: "http://hook" } } } }`), { registry, engine });
+    expect(r.steps.map((s) => [s.name, s.definition.name, s.semantics.waits])).toEqual([['d', 'deploy', true], ['wait', 'suspend', true], ['g', 'step-group', true]]);
+    expect(r.steps[0].properties).toMatchObject({ auto: true, parallelism: 5 });
+    expect(r.steps[2].subSteps[0].semantics.summary).toContain('webhook');
+    const bad = await renderError(renderApp(wf(`      - { name: wait, type: suspend, properties: { duration: soon } }`), { registry, engine }));
+    expect(bad).toMatchObject({ code: 'OAM_RENDER_PARAMETER' });
+    expect(bad.details.field).toBe('spec.workflow.steps[0].properties.duration');
+    const unknown = await renderError(renderApp(wf(`      - { name: x, type: teleport }`), { registry, engine }));
+    expect(unknown).toMatchObject({ code: 'OAM_DEF_NOT_FOUND' });
+    expect(unknown.details.field).toBe('spec.workflow.steps[0].type');
+  });
+});
+
 describe('Jinja in the sandbox', () => {
   it('renders SREWorks templates and gives a template nothing to escape to', () => {
     const j = new JinjaEngine(engine.sandbox);
