@@ -141,6 +141,39 @@ describe('renderApp', () => {
   });
 });
 
+describe('SREWorks rendering', () => {
+  it('renders the document-level {{ options.X }} templates of test_ac.yaml from the environment', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { fixturePath } = await import('./fixtures.js');
+    const m = parseApplication(readFileSync(fixturePath('sreworks', 'application_configuration', 'test_ac.yaml'), 'utf8'), { document: 'test_ac.yaml' });
+    const r = await renderApp(m, { registry, engine, env: { cluster: 'c1', namespace: 'ns1', stage: 'dev', options: { appPackageId: 42 } } });
+    expect(r.components[0]).toMatchObject({ name: 'productops', type: 'internal-addon', cluster: 'c1', namespace: 'ns1', workload: null });
+    expect(r.objects).toEqual([]);
+  });
+
+  it('feeds a dataOutput into later components through Global, and Jinja values into the workload', async () => {
+    const m = parseApplication(`apiVersion: core.oam.dev/v1alpha2
+kind: ApplicationConfiguration
+metadata: { name: x, annotations: { appId: x } }
+spec:
+  parameterValues: [{ name: STAGE_ID, value: prod }]
+  components:
+    - revisionName: K8S_MICROSERVICE|api|_
+      dependencies: [{ component: RESOURCE_ADDON|system-env@system-env }]
+      parameterValues:
+        - { name: DB, value: "{{ Global.DB_HOST }}/{{ Global.STAGE_ID }}", toFieldPaths: [spec.env.DB] }
+        - { name: LABEL, value: "{{ Global.STAGE_ID }}", toFieldPaths: [metadata.labels.stage] }
+    - revisionName: RESOURCE_ADDON|system-env@system-env|_
+      parameterValues: [{ name: env, value: { DB_HOST: mysql.db }, toFieldPaths: [spec.env] }]
+      dataOutputs: [{ name: Global.DB_HOST, fieldPath: "{{ spec.env.DB_HOST }}" }]`);
+    const r = await renderApp(m, { registry, engine });
+    const api = r.components.find((c) => c.name === 'api')!;
+    expect((api.workload as any).spec.env).toEqual({ DB: 'mysql.db/prod' });
+    expect(api.workload!.metadata.labels).toMatchObject({ stage: 'prod' });
+    expect(r.components.find((c) => c.name === 'system-env')!.outputs).toEqual({ 'Global.DB_HOST': 'mysql.db' });
+  });
+});
+
 describe('workflow steps', () => {
   it('describes each step with its definition and semantics, and refuses bad properties or unknown types', async () => {
     const wf = (steps: string) =>

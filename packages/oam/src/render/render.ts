@@ -187,7 +187,7 @@ class AppRenderer {
     const namespace = this.env.namespace ?? topology.namespace ?? app.namespace ?? swNamespace ?? 'default';
     const cluster = this.env.cluster ?? topology.clusters[0] ?? 'local';
     const components = applyOverrides(app, sel.policies);
-    const stage = this.env.stage ?? topology.stage ?? (app.source === 'sreworks' ? (app.annotations.stageId ?? '') : '');
+    const stage = this.env.stage ?? topology.stage ?? (app.source === 'sreworks' ? (plainString(app.annotations.stageId) ?? '') : '');
 
     // Definitions first: trait stages decide the plan.
     for (const c of components) {
@@ -202,7 +202,9 @@ class AppRenderer {
       this.globals = { ...app.globals };
       for (const [k, v] of Object.entries(defaults)) if (this.globals[k] === undefined || this.globals[k] === '') this.globals[k] = v;
       this.globals = jsonMergePatch(this.globals, this.env.globals ?? {});
-      this.options = { appId: app.name, clusterId: cluster, namespaceId: namespace, stageId: stage, ...app.annotations, ...this.env.options };
+      // Annotations that are themselves templates (`clusterId: '{{ options.clusterId }}'`) do not override.
+      const plainAnnotations = Object.fromEntries(Object.entries(app.annotations).filter(([, v]) => plainString(v) !== undefined));
+      this.options = { appId: app.name, clusterId: cluster, namespaceId: namespace, stageId: stage, ...plainAnnotations, ...this.env.options };
       // Global values may themselves be templates over other globals (`{{Global.STAGE_ID}}-mysql`).
       for (let pass = 0; pass < 3; pass++) {
         const next = this.jinja(this.globals, this.where({ field: 'spec.parameterValues' }));
