@@ -174,6 +174,9 @@ spec:
     expect(d.forms.deploy).toEqual({ items: [{ name: 'weight', type: 'number' }] });
     expect(d.source).toBe('plugin:canary.tgz');
     await expect(importPlugin(Buffer.from('not an archive at all'), registry)).rejects.toMatchObject({ code: 'OAM_PLUGIN_ARCHIVE' });
+    // importing the same version again changes nothing and says why
+    await expect(importPlugin(readFileSync(file), registry, { runtime })).rejects.toMatchObject({ code: 'OAM_DEF_VERSION', status: 409 });
+    expect((await registry.history('trait', 'canary')).length).toBe(1);
   });
 
   it('imports the SREWorks plugins as far as they map and reports the rest', async () => {
