@@ -174,6 +174,23 @@ spec:
   });
 });
 
+describe('shared SREWorks fixtures', () => {
+  it('every application_configuration and launch file renders to valid objects', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const { fixturePath } = await import('./fixtures.js');
+    let objects = 0;
+    for (const dir of ['application_configuration', 'launch']) {
+      const root = fixturePath('sreworks', dir);
+      for (const f of readdirSync(root).filter((x) => x.endsWith('.yaml'))) {
+        const r = await renderApp(parseApplication(readFileSync(`${root}/${f}`, 'utf8'), { document: f }), { registry, engine, env: { stage: 'prod' } });
+        for (const o of r.objects) expect(o.object.metadata.labels?.['app.oam.dev/name'], `${f}: ${o.object.kind}`).toBeTruthy();
+        objects += r.objects.length;
+      }
+    }
+    expect(objects).toBeGreaterThan(20);
+  });
+});
+
 describe('workflow steps', () => {
   it('describes each step with its definition and semantics, and refuses bad properties or unknown types', async () => {
     const wf = (steps: string) =>
