@@ -37,6 +37,7 @@ export { strategicMerge, jsonMergePatch, jsonPatch, DEFAULT_PATCH_KEYS, type Jso
 export { validateObject, loadValidators } from './render/validate.js';
 export { JinjaEngine } from './render/jinja.js';
 export { planApp, componentNodeId, traitNodeId, stepNodeId, type Plan, type PlanNode, type PlanEdge, type PlanNodeKind, type PlanEdgeReason, type PlanOptions } from './plan/plan.js';
+export { describeWorkflow, type StepDescription } from './plan/workflow.js';
 export { dryRun, formatObjectsYaml, formatObjectsJson, type DryRunOptions } from './dryrun/dryrun.js';
 
 // targets

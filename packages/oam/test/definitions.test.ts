@@ -174,6 +174,9 @@ spec:
     expect(d.forms.deploy).toEqual({ items: [{ name: 'weight', type: 'number' }] });
     expect(d.source).toBe('plugin:canary.tgz');
     await expect(importPlugin(Buffer.from('not an archive at all'), registry)).rejects.toMatchObject({ code: 'OAM_PLUGIN_ARCHIVE' });
+    // importing the same version again changes nothing and says why
+    await expect(importPlugin(readFileSync(file), registry, { runtime })).rejects.toMatchObject({ code: 'OAM_DEF_VERSION', status: 409 });
+    expect((await registry.history('trait', 'canary')).length).toBe(1);
   });
 
   it('imports the SREWorks plugins as far as they map and reports the rest', async () => {
@@ -193,5 +196,21 @@ spec:
     expect(reasons.some((r) => r.includes('resource resources/hello.yaml'))).toBe(true);
     // the built-in Flux helm keeps its semantics
     expect((await registry.resolve('component', 'helm')).version).toBe('1.0.0');
+  });
+
+  it('imports a SREWorks plugin archive with its frontend forms', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oam-swplugin-'));
+    mkdirSync(join(dir, 'frontends'));
+    writeFileSync(join(dir, 'definition.yaml'), readFileSync(fixturePath('sreworks', 'plugins', 'service.trait.yaml'), 'utf8'));
+    writeFileSync(join(dir, 'frontends', 'deploy.json'), JSON.stringify({ schema: { properties: { backendPort: { type: 'number' } } } }));
+    const file = join(dir, 'plugin-service-1.0.1.tgz');
+    await tarCreate({ gzip: true, file, cwd: dir }, ['definition.yaml', 'frontends']);
+    const registry = createBuiltinRegistry();
+    const report = await importPlugin(readFileSync(file), registry, { runtime, name: 'plugin-service-1.0.1.tgz' });
+    expect(report.imported).toMatchObject([{ kind: 'trait', name: 'service', version: '1.0.1', from: 'service.trait.sreworks.io/v1beta1' }]);
+    expect(report.forms).toEqual([{ definition: 'service', form: 'deploy' }]);
+    expect((await registry.resolve('trait', 'service')).forms.deploy).toEqual({ schema: { properties: { backendPort: { type: 'number' } } } });
+    expect(report.unmapped).toEqual([]);
+
   });
 });

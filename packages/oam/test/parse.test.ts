@@ -132,6 +132,8 @@ describe('SREWorks ApplicationConfiguration', () => {
 
   it('keeps unquoted Jinja scalars as templates (test_ac.yaml is a template before it is YAML)', () => {
     expect(quoteJinjaScalars('a: {{ options.x }}\n  - {{ y }}\nb: plain\nc: \'{{ z }}\'')).toBe("a: '{{ options.x }}'\n  - '{{ y }}'\nb: plain\nc: '{{ z }}'");
+    // block scalars (helm values, scripts) keep their text
+    expect(quoteJinjaScalars('a: {{ x }}\nscript: |\n  echo {{ y }}\n  k: {{ z }}\nb: {{ w }}')).toBe("a: '{{ x }}'\nscript: |\n  echo {{ y }}\n  k: {{ z }}\nb: '{{ w }}'");
     const m = parseApplication(readFileSync(fixturePath('sreworks', 'application_configuration', 'test_ac.yaml'), 'utf8'));
     expect(m.annotations.appPackageId).toBe('{{ options.appPackageId }}');
     expect(m.components[0].scopes.map((s) => s.name)).toEqual(['{{ options.clusterId }}', '{{ options.namespaceId }}', '{{ options.stageId }}']);

@@ -141,6 +141,73 @@ describe('renderApp', () => {
   });
 });
 
+describe('SREWorks rendering', () => {
+  it('renders the document-level {{ options.X }} templates of test_ac.yaml from the environment', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { fixturePath } = await import('./fixtures.js');
+    const m = parseApplication(readFileSync(fixturePath('sreworks', 'application_configuration', 'test_ac.yaml'), 'utf8'), { document: 'test_ac.yaml' });
+    const r = await renderApp(m, { registry, engine, env: { cluster: 'c1', namespace: 'ns1', stage: 'dev', options: { appPackageId: 42 } } });
+    expect(r.components[0]).toMatchObject({ name: 'productops', type: 'internal-addon', cluster: 'c1', namespace: 'ns1', workload: null });
+    expect(r.objects).toEqual([]);
+  });
+
+  it('feeds a dataOutput into later components through Global, and Jinja values into the workload', async () => {
+    const m = parseApplication(`apiVersion: core.oam.dev/v1alpha2
+kind: ApplicationConfiguration
+metadata: { name: x, annotations: { appId: x } }
+spec:
+  parameterValues: [{ name: STAGE_ID, value: prod }]
+  components:
+    - revisionName: K8S_MICROSERVICE|api|_
+      dependencies: [{ component: RESOURCE_ADDON|system-env@system-env }]
+      parameterValues:
+        - { name: DB, value: "{{ Global.DB_HOST }}/{{ Global.STAGE_ID }}", toFieldPaths: [spec.env.DB] }
+        - { name: LABEL, value: "{{ Global.STAGE_ID }}", toFieldPaths: [metadata.labels.stage] }
+    - revisionName: RESOURCE_ADDON|system-env@system-env|_
+      parameterValues: [{ name: env, value: { DB_HOST: mysql.db }, toFieldPaths: [spec.env] }]
+      dataOutputs: [{ name: Global.DB_HOST, fieldPath: "{{ spec.env.DB_HOST }}" }]`);
+    const r = await renderApp(m, { registry, engine });
+    const api = r.components.find((c) => c.name === 'api')!;
+    expect((api.workload as any).spec.env).toEqual({ DB: 'mysql.db/prod' });
+    expect(api.workload!.metadata.labels).toMatchObject({ stage: 'prod' });
+    expect(r.components.find((c) => c.name === 'system-env')!.outputs).toEqual({ 'Global.DB_HOST': 'mysql.db' });
+  });
+});
+
+describe('shared SREWorks fixtures', () => {
+  it('every application_configuration and launch file renders to valid objects', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const { fixturePath } = await import('./fixtures.js');
+    let objects = 0;
+    for (const dir of ['application_configuration', 'launch']) {
+      const root = fixturePath('sreworks', dir);
+      for (const f of readdirSync(root).filter((x) => x.endsWith('.yaml'))) {
+        const r = await renderApp(parseApplication(readFileSync(`${root}/${f}`, 'utf8'), { document: f }), { registry, engine, env: { stage: 'prod' } });
+        for (const o of r.objects) expect(o.object.metadata.labels?.['app.oam.dev/name'], `${f}: ${o.object.kind}`).toBeTruthy();
+        objects += r.objects.length;
+      }
+    }
+    expect(objects).toBeGreaterThan(20);
+  });
+});
+
+describe('workflow steps', () => {
+  it('describes each step with its definition and semantics, and refuses bad properties or unknown types', async () => {
+    const wf = (steps: string) =>
+      app(`    - name: w\n      type: worker\n      properties: { image: x }`, `  workflow:\n    steps:\n${steps}`);
+    const r = await renderApp(wf(`      - { name: d, type: deploy, properties: { policies: [] } }\n      - { name: wait, type: suspend, properties: { duration: 30s } }\n      - name: g\n        type: step-group\n        subSteps:\n          - { name: n, type: notification, properties: { webhook: { url: { value: "http://hook" } } } }`), { registry, engine });
+    expect(r.steps.map((s) => [s.name, s.definition.name, s.semantics.waits])).toEqual([['d', 'deploy', true], ['wait', 'suspend', true], ['g', 'step-group', true]]);
+    expect(r.steps[0].properties).toMatchObject({ auto: true, parallelism: 5 });
+    expect(r.steps[2].subSteps[0].semantics.summary).toContain('webhook');
+    const bad = await renderError(renderApp(wf(`      - { name: wait, type: suspend, properties: { duration: soon } }`), { registry, engine }));
+    expect(bad).toMatchObject({ code: 'OAM_RENDER_PARAMETER' });
+    expect(bad.details.field).toBe('spec.workflow.steps[0].properties.duration');
+    const unknown = await renderError(renderApp(wf(`      - { name: x, type: teleport }`), { registry, engine }));
+    expect(unknown).toMatchObject({ code: 'OAM_DEF_NOT_FOUND' });
+    expect(unknown.details.field).toBe('spec.workflow.steps[0].type');
+  });
+});
+
 describe('Jinja in the sandbox', () => {
   it('renders SREWorks templates and gives a template nothing to escape to', () => {
     const j = new JinjaEngine(engine.sandbox);

@@ -16,6 +16,8 @@ function container(parameter, context) {
   if (Object.keys(res).length) c.resources = res;
   const vm = parameter.volumeMounts || {};
   const mounts = [];
+  // deprecated `volumes` form: mounts from the list when volumeMounts is absent
+  if (parameter.volumes && !parameter.volumeMounts) for (const v of parameter.volumes) mounts.push({ mountPath: v.mountPath, name: v.name });
   for (const t of ['pvc', 'configMap', 'secret', 'emptyDir', 'hostPath'])
     for (const v of vm[t] || []) mounts.push(v.subPath ? { name: v.name, mountPath: v.mountPath, subPath: v.subPath } : { name: v.name, mountPath: v.mountPath });
   if (mounts.length) c.volumeMounts = mounts;
@@ -26,6 +28,17 @@ function container(parameter, context) {
 function volumes(parameter) {
   const vm = parameter.volumeMounts || {};
   const out = [];
+  if (parameter.volumes && !parameter.volumeMounts) {
+    for (const v of parameter.volumes) {
+      const vol = { name: v.name };
+      if (v.type === 'pvc') vol.persistentVolumeClaim = { claimName: v.claimName };
+      if (v.type === 'configMap') vol.configMap = { defaultMode: v.defaultMode, name: v.cmName, ...(v.items ? { items: v.items } : {}) };
+      if (v.type === 'secret') vol.secret = { defaultMode: v.defaultMode, secretName: v.secretName, ...(v.items ? { items: v.items } : {}) };
+      if (v.type === 'emptyDir') vol.emptyDir = { medium: v.medium };
+      out.push(vol);
+    }
+    return out;
+  }
   for (const v of vm.pvc || []) out.push({ name: v.name, persistentVolumeClaim: { claimName: v.claimName } });
   for (const v of vm.configMap || []) out.push({ name: v.name, configMap: { defaultMode: v.defaultMode, name: v.cmName, ...(v.items ? { items: v.items } : {}) } });
   for (const v of vm.secret || []) out.push({ name: v.name, secret: { defaultMode: v.defaultMode, secretName: v.secretName, ...(v.items ? { items: v.items } : {}) } });

@@ -6,6 +6,7 @@
 import { posix } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { parse as parseYaml } from 'yaml';
+import { ConflictError } from '@sreworks/kernel';
 import { oamInput } from '../errors.js';
 import type { DefinitionRegistry, DefinitionChange } from './registry.js';
 import type { DefinitionRuntime } from './runtime.js';
@@ -81,7 +82,6 @@ export async function importPlugin(archive: Uint8Array, registry: DefinitionRegi
       const r = await mapSreworksDefinition(doc, registry, path, (p) => text(posix.join(posix.dirname(path), p)));
       defs.push(...r.definitions);
       report.unmapped.push(...r.unmapped);
-      for (const d of r.definitions) for (const f of Object.keys(d.forms)) report.forms.push({ definition: d.name, form: f });
       continue;
     }
     if (!doc || !(doc.kind in DEFINITION_KINDS)) {
@@ -107,12 +107,22 @@ export async function importPlugin(archive: Uint8Array, registry: DefinitionRegi
     }
   }
   if (defs.length === 0 && report.unmapped.length === 0) throw oamInput('OAM_PLUGIN_ARCHIVE', 'the plugin archive holds no definitions', { field: 'file' });
+  await putAll(defs, registry, opts, report);
+  return report;
+}
+
+/** All or nothing: every definition compiles and none clashes before the first is registered. */
+async function putAll(defs: Definition[], registry: DefinitionRegistry, opts: ImportOptions, report: PluginImportReport): Promise<void> {
   for (const d of defs) {
     opts.runtime?.check(d);
+    if (!opts.replace && (await registry.versions(d.kind, d.name)).some((x) => x.version === d.version))
+      throw new ConflictError(`${d.kind} definition ${d.name}@${d.version} exists; bump the plugin version or import with replace`, 'OAM_DEF_VERSION', { definition: `${d.name}@${d.version}` });
+  }
+  for (const d of defs) {
     const change = await registry.put(d, { replace: opts.replace });
     report.imported.push({ kind: d.kind, name: d.name, version: d.version, change, ...(d.annotations['sreworks.io/mapped-from'] ? { from: d.annotations['sreworks.io/mapped-from'] } : {}) });
+    for (const f of Object.keys(d.forms)) if (!report.forms.some((x) => x.definition === d.name && x.form === f)) report.forms.push({ definition: d.name, form: f });
   }
-  return report;
 }
 
 /** Import one SREWorks plugin `definition.yaml` (as the fixtures hold them, without the archive). */
@@ -125,12 +135,7 @@ export async function importSreworksPluginDefinition(
   if (!doc?.spec?.schematic?.groovy) throw oamInput('OAM_DEF_FIELD', `${opts.name ?? 'definition.yaml'}: not a SREWorks plugin definition (spec.schematic.groovy)`, { field: 'spec.schematic' });
   const r = await mapSreworksDefinition(doc, registry, opts.name ?? 'definition.yaml', opts.readFile ?? (() => undefined));
   const report: PluginImportReport = { plugin: opts.name ?? doc.metadata?.name ?? 'plugin', imported: [], forms: [], unmapped: r.unmapped };
-  for (const d of r.definitions) {
-    opts.runtime?.check(d);
-    const change = await registry.put(d, { replace: opts.replace });
-    report.imported.push({ kind: d.kind, name: d.name, version: d.version, from: d.annotations['sreworks.io/mapped-from'], change });
-    for (const f of Object.keys(d.forms)) report.forms.push({ definition: d.name, form: f });
-  }
+  await putAll(r.definitions, registry, opts, report);
   return report;
 }
 

@@ -34,10 +34,24 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, docume
  */
 export function quoteJinjaScalars(text: string): string {
   if (!text.includes('{{') && !text.includes('{%')) return text;
-  return text.replace(/^(\s*(?:-\s+)?(?:[^\s:#'"][^:#\n]*:\s+)?)((?:\{\{|\{%)[^\n]*?)\s*$/gm, (all, lead: string, value: string) => {
-    if (/^\s*-?\s*$/.test(lead) && !lead.includes('-')) return all; // a bare line is not a scalar
-    return `${lead}'${value.replace(/'/g, "''")}'`;
-  });
+  const lines = text.split('\n');
+  let blockIndent = -1; // inside a `|` / `>` block scalar deeper than this indent: leave it alone
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const indent = line.length - line.trimStart().length;
+    if (blockIndent >= 0) {
+      if (line.trim() === '' || indent > blockIndent) continue;
+      blockIndent = -1;
+    }
+    if (/:\s*[|>][-+0-9]*\s*(#.*)?$/.test(line) || /^\s*-\s+[|>][-+0-9]*\s*$/.test(line)) {
+      blockIndent = indent;
+      continue;
+    }
+    const m = /^(\s*(?:-\s+)?(?:[^\s:#'"{][^:#\n]*:\s+)?)((?:\{\{|\{%).*?)\s*$/.exec(line);
+    if (!m || !/\S/.test(m[1])) continue; // a bare line is not a scalar
+    lines[i] = `${m[1]}'${m[2].replace(/'/g, "''")}'`;
+  }
+  return lines.join('\n');
 }
 
 export interface YamlDoc {

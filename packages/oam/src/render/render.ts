@@ -10,6 +10,7 @@ import { DefinitionRuntime, describe, type CompiledDefinition } from '../definit
 import { workloadType, type Definition } from '../definitions/types.js';
 import { oamInput, oamTemplate, type OamErrorWhere } from '../errors.js';
 import { planApp, type Plan } from '../plan/plan.js';
+import { describeWorkflow, type StepDescription } from '../plan/workflow.js';
 import { JinjaEngine, hasJinja } from './jinja.js';
 import { clone, jsonMergePatch, jsonPatch, strategicMerge, type JsonPatchOp } from './patch.js';
 import { getPath, setPath } from './paths.js';
@@ -101,6 +102,8 @@ export interface RenderResult {
   /** every definition version used, for the revision snapshot. */
   definitions: { kind: string; name: string; version: string }[];
   plan: Plan;
+  /** the workflow steps with their definitions and validated properties (empty without a workflow). */
+  steps: StepDescription[];
 }
 
 export interface RenderOptions {
@@ -184,7 +187,7 @@ class AppRenderer {
     const namespace = this.env.namespace ?? topology.namespace ?? app.namespace ?? swNamespace ?? 'default';
     const cluster = this.env.cluster ?? topology.clusters[0] ?? 'local';
     const components = applyOverrides(app, sel.policies);
-    const stage = this.env.stage ?? topology.stage ?? (app.source === 'sreworks' ? (app.annotations.stageId ?? '') : '');
+    const stage = this.env.stage ?? topology.stage ?? (app.source === 'sreworks' ? (plainString(app.annotations.stageId) ?? '') : '');
 
     // Definitions first: trait stages decide the plan.
     for (const c of components) {
@@ -199,7 +202,9 @@ class AppRenderer {
       this.globals = { ...app.globals };
       for (const [k, v] of Object.entries(defaults)) if (this.globals[k] === undefined || this.globals[k] === '') this.globals[k] = v;
       this.globals = jsonMergePatch(this.globals, this.env.globals ?? {});
-      this.options = { appId: app.name, clusterId: cluster, namespaceId: namespace, stageId: stage, ...app.annotations, ...this.env.options };
+      // Annotations that are themselves templates (`clusterId: '{{ options.clusterId }}'`) do not override.
+      const plainAnnotations = Object.fromEntries(Object.entries(app.annotations).filter(([, v]) => plainString(v) !== undefined));
+      this.options = { appId: app.name, clusterId: cluster, namespaceId: namespace, stageId: stage, ...plainAnnotations, ...this.env.options };
       // Global values may themselves be templates over other globals (`{{Global.STAGE_ID}}-mysql`).
       for (let pass = 0; pass < 3; pass++) {
         const next = this.jinja(this.globals, this.where({ field: 'spec.parameterValues' }));
@@ -231,6 +236,8 @@ class AppRenderer {
       }
     }
 
+    const steps = await describeWorkflow(app, this.opts.registry, this.engine.runtime);
+    for (const s of steps.flatMap((x) => [x, ...x.subSteps])) this.defs.set(`workflow-step/${s.type}@`, await this.opts.registry.resolve('workflow-step', s.type));
     const objects = [...policyObjects, ...rendered.flatMap((c) => c.objects)];
     if (this.opts.validate !== false) {
       await loadValidators(objects.filter((o) => !o.reference).map((o) => o.object));
@@ -240,7 +247,7 @@ class AppRenderer {
       }
     }
     const definitions = [...new Map([...this.defs.values()].map((d) => [`${d.kind}/${d.name}@${d.version}`, { kind: d.kind, name: d.name, version: d.version }])).values()];
-    return { app: app.name, source: app.source, env: sel.env, environments: sel.environments, namespace, cluster, topology, components: rendered, objects, policies, definitions, plan };
+    return { app: app.name, source: app.source, env: sel.env, environments: sel.environments, namespace, cluster, topology, components: rendered, objects, policies, definitions, plan, steps };
   }
 
   private asObject(v: unknown, where: OamErrorWhere): K8sObject {
