@@ -1,4 +1,4 @@
-import { InputError } from '@sreworks/kernel';
+import { InputError, PlatformError } from '@sreworks/kernel';
 import { validateLabels } from '../labels.js';
 import { parseSelector } from '../logql/parser.js';
 import type { Labels, LogEntry, LogStreamInput } from '../types.js';
@@ -26,7 +26,7 @@ export function decodeLokiPush(
   if (type === 'application/json' || type === '') {
     return decodeJson(parseJsonBody(decodeBody(body, headers.contentEncoding, limits, AREA), AREA), limits);
   }
-  throw new InputError(`unsupported Content-Type "${headers.contentType}" (application/json or application/x-protobuf)`, { field: 'headers.content-type' }, `${AREA}_CONTENT_TYPE`);
+  throw new PlatformError(`${AREA}_CONTENT_TYPE`, 415, `unsupported Content-Type "${headers.contentType}" (application/json or application/x-protobuf)`, { field: 'headers.content-type' });
 }
 
 function nsFromString(v: unknown, field: string): bigint {

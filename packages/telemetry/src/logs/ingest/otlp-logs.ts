@@ -1,4 +1,4 @@
-import { InputError } from '@sreworks/kernel';
+import { InputError, PlatformError } from '@sreworks/kernel';
 import type { Labels, LogEntry, LogStreamInput } from '../types.js';
 import { checkLine, decodeBody, longToBigInt, mediaType, parseJsonBody, type IngestLimits, DEFAULT_INGEST_LIMITS } from './body.js';
 import { protoRoots } from './protos.js';
@@ -129,7 +129,7 @@ export function decodeOtlpLogs(
     req = doc as Req;
     if (req.resourceLogs !== undefined && !Array.isArray(req.resourceLogs)) throw new InputError('resourceLogs must be an array', { field: 'body.resourceLogs' }, `${AREA}_SHAPE`);
   } else {
-    throw new InputError(`unsupported Content-Type "${headers.contentType}" (application/json or application/x-protobuf)`, { field: 'headers.content-type' }, `${AREA}_CONTENT_TYPE`);
+    throw new PlatformError(`${AREA}_CONTENT_TYPE`, 415, `unsupported Content-Type "${headers.contentType}" (application/json or application/x-protobuf)`, { field: 'headers.content-type' });
   }
   const streams = new Map<string, LogStreamInput>();
   (req.resourceLogs ?? []).forEach((rl, i) => {

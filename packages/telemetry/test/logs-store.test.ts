@@ -1,0 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import { SqliteLogStore } from '../src/index.js';
+import { logStoreContract } from './logs/store-contract.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'logs-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+logStoreContract('sqlite (trigram FTS)', async () => new SqliteLogStore({ path: join(dir, 'a.db') }));
+logStoreContract('sqlite (no FTS, synchronous=normal)', async () => new SqliteLogStore({ path: join(dir, 'b.db'), fts: false, synchronous: 'normal' }));
