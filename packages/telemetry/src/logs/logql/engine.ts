@@ -147,7 +147,9 @@ async function evalRange(store: LogStore, expr: RangeAggExpr, steps: number[], l
   })) {
     for (const row of batch.rows) {
       if (++scanned > limits.maxScanned) throw limitError(`the query read more than ${limits.maxScanned} lines; narrow the selector or the time range`);
-      const tsMs = Number(row.ts / MS) + Number(row.ts % MS) / 1e6;
+      // Nanoseconds relative to the read start: exact in a double for ranges up to 104 days.
+      const rel = Number(row.ts - from);
+      const tsMs = Number(row.ts / MS);
       let key: string;
       let labels: Labels;
       if (!row.metadata && (pipe.keepsLabels || pipe.fullyPushed)) {
@@ -167,12 +169,14 @@ async function evalRange(store: LogStore, expr: RangeAggExpr, steps: number[], l
         if (perSeries.size >= limits.maxSeries) throw limitError(`the query produced more than ${limits.maxSeries} series; aggregate with sum by (…) or narrow the selector`);
         perSeries.set(key, (s = { labels, ts: [], bytes: [] }));
       }
-      s.ts.push(tsMs);
+      s.ts.push(rel);
       if (needBytes) s.bytes.push(row.bytes);
     }
   }
   const series = new Map<string, { labels: Labels; values: Float64Array }>();
   const rangeS = expr.rangeMs / 1000;
+  const rangeNs = expr.rangeMs * 1e6;
+  const stepRel = steps.map((t) => Number(BigInt(t) * MS - from));
   for (const [key, s] of perSeries) {
     const values = new Float64Array(steps.length).fill(NaN);
     // Entries arrive in time order per batch window; sort once to be safe across windows.
@@ -182,12 +186,12 @@ async function evalRange(store: LogStore, expr: RangeAggExpr, steps: number[], l
     let hi = 0;
     let bytes = 0;
     for (let i = 0; i < steps.length; i++) {
-      const t = steps[i]!;
+      const t = stepRel[i]!;
       while (hi < order.length && s.ts[order[hi]!]! <= t) {
         if (needBytes) bytes += s.bytes[order[hi]!]!;
         hi++;
       }
-      while (lo < hi && s.ts[order[lo]!]! <= t - expr.rangeMs) {
+      while (lo < hi && s.ts[order[lo]!]! <= t - rangeNs) {
         if (needBytes) bytes -= s.bytes[order[lo]!]!;
         lo++;
       }

@@ -373,7 +373,10 @@ class Parser {
       this.next();
       if (op.text === '=~' || op.text === '!~') this.checkRegex(v.value, v.pos);
       matchers.push({ name: n.text, op: op.text as MatchOp, value: v.value });
-      if (!this.isOp('}')) this.expectOp(',');
+      if (!this.isOp('}')) {
+        if (!this.isOp(',')) this.fail(`syntax error: unexpected ${this.describe(this.peek())}, expected "," or "}"`);
+        this.next();
+      }
     }
     this.expectOp('}');
     return matchers;
