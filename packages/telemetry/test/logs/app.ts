@@ -11,8 +11,9 @@ export interface RouteInfo {
 }
 
 /** A bare Fastify with the four log plugins and an error handler shaped like the server's. */
-export async function buildLogsApp(logs: LogStore, limiter?: IngestLimiter): Promise<{ app: FastifyInstance; routes: RouteInfo[] }> {
+export async function buildLogsApp(logs: LogStore, limiter?: IngestLimiter, before?: (app: FastifyInstance) => void): Promise<{ app: FastifyInstance; routes: RouteInfo[] }> {
   const app = Fastify();
+  before?.(app);
   const routes: RouteInfo[] = [];
   app.addHook('onRoute', (r) => {
     routes.push({ method: r.method, url: r.url, permission: r.config?.permission, tags: r.schema?.tags, summary: r.schema?.summary });

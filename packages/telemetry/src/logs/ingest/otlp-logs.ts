@@ -71,7 +71,7 @@ function anyToJson(v: AnyV | undefined): unknown {
   if (v.doubleValue != null) return v.doubleValue;
   if (v.arrayValue) return (v.arrayValue.values ?? []).map(anyToJson);
   if (v.kvlistValue) return Object.fromEntries((v.kvlistValue.values ?? []).map((kv) => [kv.key, anyToJson(kv.value)]));
-  if (v.bytesValue != null) return typeof v.bytesValue === 'string' ? v.bytesValue : Buffer.from(v.bytesValue as Uint8Array).toString('base64');
+  if (v.bytesValue != null) return typeof v.bytesValue === 'string' ? v.bytesValue : Buffer.from(v.bytesValue as number[]).toString('base64');
   return null;
 }
 
@@ -84,7 +84,7 @@ function anyToString(v: AnyV | undefined): string {
 function hexId(v: unknown): string {
   if (!v) return '';
   if (typeof v === 'string') return v.toLowerCase();
-  return Buffer.from(v as Uint8Array).toString('hex');
+  return Buffer.from(v as number[]).toString('hex');
 }
 
 interface Req {
@@ -119,7 +119,9 @@ export function decodeOtlpLogs(
   if (type === 'application/x-protobuf' || type === 'application/protobuf') {
     try {
       const T = protoRoots().otlp.lookupType('opentelemetry.proto.ExportLogsServiceRequest');
-      req = T.decode(buf) as unknown as Req;
+      // toObject without defaults: only the set member of each AnyValue oneof survives
+      // (decoded messages carry proto3 defaults such as stringValue "" on every member).
+      req = T.toObject(T.decode(buf), { longs: String, bytes: Array, defaults: false }) as Req;
     } catch (e) {
       throw new InputError(`body is not a valid ExportLogsServiceRequest: ${(e as Error).message}`, { field: 'body' }, `${AREA}_PROTOBUF`, e);
     }
