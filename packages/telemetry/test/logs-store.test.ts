@@ -8,5 +8,5 @@ import { logStoreContract } from './logs/store-contract.js';
 const dir = mkdtempSync(join(tmpdir(), 'logs-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-logStoreContract('sqlite (trigram FTS)', async () => new SqliteLogStore({ path: join(dir, 'a.db') }));
-logStoreContract('sqlite (no FTS, synchronous=normal)', async () => new SqliteLogStore({ path: join(dir, 'b.db'), fts: false, synchronous: 'normal' }));
+logStoreContract('sqlite (default)', async () => new SqliteLogStore({ path: join(dir, 'a.db') }));
+logStoreContract('sqlite (trigram FTS, synchronous=normal)', async () => new SqliteLogStore({ path: join(dir, 'b.db'), fts: true, synchronous: 'normal' }));

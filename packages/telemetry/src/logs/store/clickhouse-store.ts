@@ -47,6 +47,8 @@ export class ClickHouseLogStore implements LogStore {
   private readonly events: string;
   private ready: Promise<void> | undefined;
   private readonly create: boolean;
+  private queue: { rows: unknown[][]; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private inserting = false;
 
   constructor(opts: ClickHouseLogStoreOptions) {
     for (const n of [opts.database, opts.table, opts.eventsTable]) if (n !== undefined && !IDENT.test(n)) throw new Error(`invalid ClickHouse identifier ${n}`);
@@ -113,31 +115,68 @@ export class ClickHouseLogStore implements LogStore {
 
   async append(streams: LogStreamInput[]): Promise<{ accepted: number }> {
     await this.init();
-    const rows: Record<string, unknown>[] = [];
+    const rows: unknown[][] = [];
     for (const s of streams) {
       // Map columns keep insertion order: sort keys so one label set is one stream.
       const labels: Labels = JSON.parse(labelsKey(s.labels)) as Labels;
-      const service = s.labels.service_name ?? s.labels.service ?? s.labels.app ?? s.labels.job ?? '';
+      const service = labels.service_name ?? labels.service ?? labels.app ?? labels.job ?? '';
       for (const e of s.entries) {
         const m = e.metadata ?? {};
-        rows.push({
-          Timestamp: e.ts.toString(),
-          TraceId: m.trace_id ?? '',
-          SpanId: m.span_id ?? '',
-          SeverityText: m.severity_text ?? m.detected_level ?? s.labels.level ?? '',
-          SeverityNumber: Number(m.severity_number ?? 0) || 0,
-          ServiceName: service,
-          Body: e.line,
-          ResourceAttributes: labels,
-          ScopeName: m.scope_name ?? '',
-          ScopeVersion: m.scope_version ?? '',
-          LogAttributes: m,
-        });
+        rows.push([
+          e.ts.toString(),
+          m.trace_id ?? '',
+          m.span_id ?? '',
+          m.severity_text ?? m.detected_level ?? labels.level ?? '',
+          Number(m.severity_number ?? 0) || 0,
+          service,
+          e.line,
+          labels,
+          m.scope_name ?? '',
+          m.scope_version ?? '',
+          m,
+        ]);
       }
     }
     if (rows.length === 0) return { accepted: 0 };
-    await this.client.insert({ table: this.logs, values: rows, format: 'JSONEachRow', clickhouse_settings: { async_insert: 0 } });
+    await new Promise<void>((resolve, reject) => {
+      this.queue.push({ rows, resolve, reject });
+      if (!this.inserting) void this.drain();
+    });
     return { accepted: rows.length };
+  }
+
+  /**
+   * Natural batching: while one INSERT runs, later appends queue up and go together in the next
+   * one. ClickHouse pays per insert (a part per partition), so fewer, larger inserts win, and
+   * no append waits on a timer.
+   */
+  private async drain(): Promise<void> {
+    this.inserting = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch: typeof this.queue = [];
+        let n = 0;
+        while (this.queue.length > 0 && n < 200_000) {
+          const p = this.queue.shift()!;
+          batch.push(p);
+          n += p.rows.length;
+        }
+        try {
+          await this.client.insert({
+            table: this.logs,
+            values: batch.length === 1 ? batch[0]!.rows : batch.flatMap((p) => p.rows),
+            format: 'JSONCompactEachRow',
+            columns: ['Timestamp', 'TraceId', 'SpanId', 'SeverityText', 'SeverityNumber', 'ServiceName', 'Body', 'ResourceAttributes', 'ScopeName', 'ScopeVersion', 'LogAttributes'],
+            clickhouse_settings: { async_insert: 0 },
+          });
+          for (const p of batch) p.resolve();
+        } catch (e) {
+          for (const p of batch) p.reject(e);
+        }
+      }
+    } finally {
+      this.inserting = false;
+    }
   }
 
   private matcherSql(matchers: readonly LabelMatcher[], params: Record<string, unknown>): string[] {

@@ -30,7 +30,11 @@ export interface SqliteLogStoreOptions {
    * process but not an OS crash. Default 'full': a 2xx must mean durable.
    */
   synchronous?: 'full' | 'normal';
-  /** Trigram FTS5 index over lines for `|=` filters. Costs ingest speed; default on. */
+  /**
+   * Trigram FTS5 index over lines for `|=` filters over long ranges. Off by default: measured
+   * (docs/benchmarks/telemetry-logs.md) it cuts Loki push throughput about tenfold and did not
+   * speed up the typical dashboard query, which the (stream, ts) index already narrows.
+   */
   fts?: boolean;
 }
 
@@ -73,7 +77,7 @@ export class SqliteLogStore implements LogStore {
     this.db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('cache_size = -65536');
     this.db.pragma('temp_store = MEMORY');
-    this.migrate(opts.fts ?? true);
+    this.migrate(opts.fts ?? false);
     this.fts = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'log_entries_fts'`).get() !== undefined;
     this.st = this.prepare();
     for (const r of this.db.prepare('SELECT id, labels, min_ts, max_ts FROM log_streams').safeIntegers(true).all() as { id: bigint; labels: string; min_ts: bigint; max_ts: bigint }[]) {
