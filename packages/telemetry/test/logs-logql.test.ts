@@ -124,6 +124,18 @@ describe('LogQL engine over the SQLite store', () => {
     expect(avg[0]!.points[0]![1]).toBe(6);
   });
 
+  it('gives the same answer from store-side buckets as from reading every line', async () => {
+    for (const [fn, rng, step] of [['count_over_time', '90s', 20_000], ['bytes_over_time', '1m', 45_000], ['rate', '5m', 60_000]] as const) {
+      const opts = { startMs: T0 - 30_000, endMs: T0 + 650_000, stepMs: step };
+      // `|~ ".*"` cannot be pushed down, so the second query reads lines; the first counts in SQL.
+      const pushed = await evalMetricQuery(store, parseLogQL(`sum by (app) (${fn}({app=~".+"} |= "e" [${rng}]))`) as MetricExpr, opts);
+      const read = await evalMetricQuery(store, parseLogQL(`sum by (app) (${fn}({app=~".+"} |= "e" |~ ".*" [${rng}]))`) as MetricExpr, opts);
+      const norm = (r: typeof pushed) => [...r].sort((a, b) => a.metric.app!.localeCompare(b.metric.app!));
+      expect(norm(pushed), fn).toEqual(norm(read));
+      expect(pushed.length).toBe(2);
+    }
+  });
+
   it('refuses empty selectors and queries over the limits', async () => {
     await expect(evalLogQuery(store, parseLogQL('{app=~".*"}') as LogSelectorExpr, { ...range, limit: 10, direction: 'forward' })).rejects.toThrow(/at least one label matcher/);
     await expect(evalMetricQuery(store, parseLogQL('count_over_time({app="x"}[5m])') as MetricExpr, { startMs: 0, endMs: 10 * 365 * 86_400_000, stepMs: 3_600_000 })).rejects.toMatchObject({ code: 'LOGQL_LIMIT' });

@@ -54,6 +54,25 @@ export interface LogRow {
   metadata?: Labels;
 }
 
+/** Per-bucket line counts for metric queries whose pipeline the store can run entirely. */
+export interface LogCountQuery {
+  matchers: LabelMatcher[];
+  /** Inclusive start, exclusive end, ns; bucket b holds [from + b·width, from + (b+1)·width). */
+  from: bigint;
+  to: bigint;
+  width: bigint;
+  filters?: LineFilter[];
+  withBytes?: boolean;
+}
+
+export interface LogCountRow {
+  streamId: string;
+  metadata?: Labels;
+  bucket: number;
+  count: number;
+  bytes: number;
+}
+
 export interface StreamInfo {
   id: string;
   labels: Labels;
@@ -126,6 +145,8 @@ export interface LogStore {
   readonly kind: 'sqlite' | 'clickhouse';
   append(streams: LogStreamInput[]): Promise<{ accepted: number }>;
   select(query: LogSelectQuery): AsyncIterable<LogBatch>;
+  /** Count lines (and bytes) per stream, metadata and time bucket inside the engine. */
+  countBuckets(query: LogCountQuery): Promise<{ streams: Map<string, Labels>; rows: LogCountRow[] }>;
   streams(matchers: LabelMatcher[], range: TimeRange): Promise<StreamInfo[]>;
   labelNames(range: TimeRange): Promise<string[]>;
   labelValues(name: string, range: TimeRange, matchers?: LabelMatcher[]): Promise<string[]>;

@@ -60,6 +60,21 @@ export function logStoreContract(name: string, open: () => Promise<LogStore>): v
       expect(sizes[0]!.bytes).toBe('render ok'.length);
     });
 
+    it('counts lines per bucket for metric queries', async () => {
+      const r = await store.countBuckets({ matchers: [{ name: 'app', op: '=~', value: '.+' }], from: T0, to: T0 + 10n * S, width: 2n * S, withBytes: true });
+      const got = r.rows.map((x) => ({ labels: r.streams.get(x.streamId), meta: x.metadata, bucket: x.bucket, count: x.count, bytes: x.bytes }));
+      got.sort((a, b) => a.bucket - b.bucket || a.labels!.app!.localeCompare(b.labels!.app!) || (a.meta ? 1 : 0) - (b.meta ? 1 : 0));
+      expect(got).toEqual([
+        { labels: { app: 'api', env: 'prod' }, meta: undefined, bucket: 0, count: 1, bytes: 14 },
+        { labels: { app: 'api', env: 'prod' }, meta: undefined, bucket: 1, count: 1, bytes: 21 },
+        { labels: { app: 'api', env: 'prod' }, meta: { trace_id: 'abc' }, bucket: 1, count: 1, bytes: 25 },
+        { labels: { app: 'web', env: 'dev' }, meta: undefined, bucket: 1, count: 1, bytes: 9 },
+        { labels: { app: 'api', env: 'prod' }, meta: undefined, bucket: 2, count: 1, bytes: 15 },
+      ]);
+      const f = await store.countBuckets({ matchers: [{ name: 'app', op: '=', value: 'api' }], from: T0, to: T0 + 10n * S, width: 10n * S, filters: [{ op: '|=', value: 'GET' }] });
+      expect(f.rows.map((x) => x.count)).toEqual([3]);
+    });
+
     it('lists streams, label names and values within a range', async () => {
       const range = { from: T0, to: T0 + 10n * S };
       expect(await store.labelNames(range)).toEqual(['app', 'env']);

@@ -1,6 +1,6 @@
 import { InputError } from '@sreworks/kernel';
 import { checkSelectorNotEmpty, labelsKey } from '../labels.js';
-import type { Direction, Labels, LogStore } from '../types.js';
+import type { Direction, Labels, LineFilter, LogStore } from '../types.js';
 import type { Expr, LogSelectorExpr, MetricExpr, RangeAggExpr, VectorAggExpr } from './ast.js';
 import { compilePipeline } from './pipeline.js';
 
@@ -133,6 +133,10 @@ async function evalRange(store: LogStore, expr: RangeAggExpr, steps: number[], l
   // Windows are (t - range, t]: read (first - range, last] as [from, to) in ns.
   const from = BigInt(first - expr.rangeMs) * MS + 1n;
   const to = BigInt(last) * MS + 1n;
+  const width = steps.length > 1 ? gcd(expr.rangeMs, steps[1]! - first) : expr.rangeMs;
+  if (pipe.fullyPushed && Number.isInteger(expr.rangeMs) && width >= 1 && Number.isInteger(width)) {
+    return evalRangeBuckets(store, expr, steps, from, to, width, pipe.pushdown, limits);
+  }
   const perSeries = new Map<string, { labels: Labels; ts: number[]; bytes: number[] }>();
   const streamKeyCache = new Map<string, string>();
   const needBytes = expr.fn === 'bytes_over_time' || expr.fn === 'bytes_rate';
@@ -211,6 +215,63 @@ async function evalRange(store: LogStore, expr: RangeAggExpr, steps: number[], l
           values[i] = bytes / rangeS;
           break;
       }
+    }
+    series.set(key, { labels: s.labels, values });
+  }
+  return { steps, series };
+}
+
+function gcd(a: number, b: number): number {
+  if (!Number.isInteger(a) || !Number.isInteger(b)) return 0;
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/**
+ * The store counts lines per bucket of `width` ms (a divisor of both range and step); each step's
+ * window (t - range, t] is then a run of whole buckets, summed here with prefix sums.
+ */
+async function evalRangeBuckets(
+  store: LogStore,
+  expr: RangeAggExpr,
+  steps: number[],
+  from: bigint,
+  to: bigint,
+  widthMs: number,
+  filters: LineFilter[],
+  limits: LogQLLimits,
+): Promise<Matrix> {
+  const needBytes = expr.fn === 'bytes_over_time' || expr.fn === 'bytes_rate';
+  const { streams, rows } = await store.countBuckets({ matchers: expr.log.matchers, from, to, width: BigInt(widthMs) * MS, filters, withBytes: needBytes });
+  const nBuckets = Math.ceil(Number(to - from) / 1e6 / widthMs) + 1;
+  const perSeries = new Map<string, { labels: Labels; counts: Float64Array }>();
+  let scanned = 0;
+  for (const r of rows) {
+    scanned += r.count;
+    if (scanned > limits.maxScanned) throw limitError(`the query read more than ${limits.maxScanned} lines; narrow the selector or the time range`);
+    const base = streams.get(r.streamId)!;
+    const labels = r.metadata ? { ...base, ...r.metadata } : base;
+    const key = labelsKey(labels);
+    let s = perSeries.get(key);
+    if (!s) {
+      if (perSeries.size >= limits.maxSeries) throw limitError(`the query produced more than ${limits.maxSeries} series; aggregate with sum by (…) or narrow the selector`);
+      perSeries.set(key, (s = { labels, counts: new Float64Array(nBuckets) }));
+    }
+    if (r.bucket >= 0 && r.bucket < nBuckets) s.counts[r.bucket]! += needBytes ? r.bytes : r.count;
+  }
+  const span = expr.rangeMs / widthMs;
+  const rangeS = expr.rangeMs / 1000;
+  const series = new Map<string, { labels: Labels; values: Float64Array }>();
+  for (const [key, s] of perSeries) {
+    const prefix = new Float64Array(nBuckets + 1);
+    for (let b = 0; b < nBuckets; b++) prefix[b + 1] = prefix[b]! + s.counts[b]!;
+    const values = new Float64Array(steps.length).fill(NaN);
+    for (let i = 0; i < steps.length; i++) {
+      const lo = Math.round((steps[i]! - steps[0]!) / widthMs);
+      const hi = Math.min(lo + span, nBuckets);
+      const v = prefix[hi]! - prefix[lo]!;
+      if (v === 0) continue;
+      values[i] = expr.fn === 'rate' || expr.fn === 'bytes_rate' ? v / rangeS : v;
     }
     series.set(key, { labels: s.labels, values });
   }

@@ -11,6 +11,8 @@ import type {
   LabelMatcher,
   Labels,
   LogBatch,
+  LogCountQuery,
+  LogCountRow,
   LogRow,
   LogSelectQuery,
   LogStore,
@@ -268,6 +270,29 @@ export class SqliteLogStore implements LogStore {
       else lo = wTo;
       if (seen < batchSize && window < 1_000n * HOUR_NS) window *= 4n;
     }
+  }
+
+  async countBuckets(q: LogCountQuery): Promise<{ streams: Map<string, Labels>; rows: LogCountRow[] }> {
+    const recs = this.matching(q.matchers, { from: q.from, to: q.to });
+    const streams = new Map<string, Labels>(recs.map((r) => [String(r.id), r.labels]));
+    if (recs.length === 0) return { streams, rows: [] };
+    const where: string[] = ['stream_id IN (SELECT value FROM json_each(?))', 'ts >= ?', 'ts < ?'];
+    const params: unknown[] = [JSON.stringify(recs.map((r) => r.id)), q.from, q.to];
+    for (const f of q.filters ?? []) {
+      if (f.op === '|=' || f.op === '!=') {
+        where.push(`instr(line, ?) ${f.op === '|=' ? '> 0' : '= 0'}`);
+        params.push(f.value);
+      } else throw new Error(`countBuckets cannot apply ${f.op}`);
+    }
+    const bytes = q.withBytes ? 'sum(length(CAST(line AS BLOB)))' : '0';
+    const stmt = this.db
+      .prepare(`SELECT stream_id, meta, (ts - ?) / ? AS b, count(*) AS c, ${bytes} AS n FROM log_entries WHERE ${where.join(' AND ')} GROUP BY stream_id, meta, b`)
+      .safeIntegers(true);
+    const rows: LogCountRow[] = [];
+    for (const r of stmt.iterate(q.from, q.width, ...params) as IterableIterator<{ stream_id: bigint; meta: string | null; b: bigint; c: bigint; n: bigint | null }>) {
+      rows.push({ streamId: String(r.stream_id), bucket: Number(r.b), count: Number(r.c), bytes: Number(r.n ?? 0), ...(r.meta ? { metadata: JSON.parse(r.meta) as Labels } : {}) });
+    }
+    return { streams, rows };
   }
 
   async streams(matchers: LabelMatcher[], range: TimeRange): Promise<StreamInfo[]> {
