@@ -181,10 +181,9 @@ async function main() {
   const corpus = loadCorpus();
   const root = await protobuf.load(fileURLToPath(new URL('../test/logs/push.proto', import.meta.url)));
   const PushRequest = root.lookupType('logproto.PushRequest');
-  const which = (process.env.STORES ?? 'sqlite,sqlite-nofts,chdb').split(',');
+  const which = (process.env.STORES ?? 'sqlite,chdb').split(',');
   const results = [];
-  if (which.includes('sqlite')) results.push(await run('SQLite + trigram FTS5 (default)', (d) => new SqliteLogStore({ path: join(d, 'logs.db') }), corpus, PushRequest));
-  if (which.includes('sqlite-nofts')) results.push(await run('SQLite, no FTS', (d) => new SqliteLogStore({ path: join(d, 'logs.db'), fts: false }), corpus, PushRequest));
+  if (which.includes('sqlite')) results.push(await run('SQLite (embedded default, synchronous=FULL)', (d) => new SqliteLogStore({ path: join(d, 'logs.db') }), corpus, PushRequest));
   if (which.includes('chdb')) results.push(await run('ClickHouse otel_logs (chDB 26.7)', (d) => new ClickHouseLogStore({ client: chdbClient(d) }), corpus, PushRequest));
   console.log(`\nbench:logs — ${LINES} lines per format over 24 h, batches of ${BATCH}, ${CONCURRENCY} concurrent HTTP senders, Node ${process.version}`);
   console.log(`query: ${QUERY}  (24 h, step 60 s, ${QUERY_RUNS} runs after 2 warm-ups)\n`);

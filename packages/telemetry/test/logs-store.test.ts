@@ -9,4 +9,4 @@ const dir = mkdtempSync(join(tmpdir(), 'logs-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 logStoreContract('sqlite (default)', async () => new SqliteLogStore({ path: join(dir, 'a.db') }));
-logStoreContract('sqlite (trigram FTS, synchronous=normal)', async () => new SqliteLogStore({ path: join(dir, 'b.db'), fts: true, synchronous: 'normal' }));
+logStoreContract('sqlite (synchronous=normal)', async () => new SqliteLogStore({ path: join(dir, 'b.db'), synchronous: 'normal' }));

@@ -32,12 +32,6 @@ export interface SqliteLogStoreOptions {
    * process but not an OS crash. Default 'full': a 2xx must mean durable.
    */
   synchronous?: 'full' | 'normal';
-  /**
-   * Trigram FTS5 index over lines for `|=` filters over long ranges. Off by default: measured
-   * (docs/benchmarks/telemetry-logs.md) it cuts Loki push throughput about tenfold and did not
-   * speed up the typical dashboard query, which the (stream, ts) index already narrows.
-   */
-  fts?: boolean;
 }
 
 interface StreamRec {
@@ -56,15 +50,19 @@ interface Pending {
 const HOUR_NS = 3_600_000_000_000n;
 
 /**
- * Embedded log store: SQLite in its own file, WAL, one stream dictionary kept in memory,
- * entries indexed by (stream, ts), optional trigram FTS5 for substring filters. Appends are
- * group-committed: every append waiting in the same tick shares one transaction, and each
- * promise resolves only after COMMIT returned.
+ * Embedded log store: SQLite in its own file, WAL, one stream dictionary kept in memory, and
+ * entries clustered by (stream, ts) in a WITHOUT ROWID table so a selector reads contiguous
+ * pages. Events get a trigram FTS5 index for text search. Lines get none: measured
+ * (docs/benchmarks/telemetry-logs.md), a trigram index on lines cut push throughput about
+ * tenfold and did not speed up the dashboard query, which the clustering already narrows.
+ * Appends are group-committed: every append waiting in the same tick shares one transaction,
+ * and each promise resolves only after COMMIT returned.
  */
 export class SqliteLogStore implements LogStore {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
-  private readonly fts: boolean;
+  /** Tie-breaker for lines of one stream with one timestamp; grows with insertion order. */
+  private seq = BigInt(Date.now()) * 1000n;
   private readonly byKey = new Map<string, StreamRec>();
   private readonly byId = new Map<number, StreamRec>();
   private pending: Pending[] = [];
@@ -79,8 +77,7 @@ export class SqliteLogStore implements LogStore {
     this.db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('cache_size = -65536');
     this.db.pragma('temp_store = MEMORY');
-    this.migrate(opts.fts ?? false);
-    this.fts = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'log_entries_fts'`).get() !== undefined;
+    this.migrate();
     this.st = this.prepare();
     for (const r of this.db.prepare('SELECT id, labels, min_ts, max_ts FROM log_streams').safeIntegers(true).all() as { id: bigint; labels: string; min_ts: bigint; max_ts: bigint }[]) {
       const rec: StreamRec = { id: Number(r.id), labels: JSON.parse(r.labels) as Labels, minTs: r.min_ts, maxTs: r.max_ts };
@@ -89,30 +86,20 @@ export class SqliteLogStore implements LogStore {
     }
   }
 
-  private migrate(fts: boolean): void {
+  private migrate(): void {
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS log_streams (
         id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, labels TEXT NOT NULL,
         min_ts INTEGER NOT NULL, max_ts INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS log_entries (
-        id INTEGER PRIMARY KEY, stream_id INTEGER NOT NULL, ts INTEGER NOT NULL, line TEXT NOT NULL, meta TEXT);
-      CREATE INDEX IF NOT EXISTS log_entries_stream_ts ON log_entries (stream_id, ts);
+        stream_id INTEGER NOT NULL, ts INTEGER NOT NULL, seq INTEGER NOT NULL, line TEXT NOT NULL, meta TEXT,
+        PRIMARY KEY (stream_id, ts, seq)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS log_events (
         id TEXT PRIMARY KEY, ts INTEGER NOT NULL, labels TEXT NOT NULL, type TEXT NOT NULL, reason TEXT NOT NULL,
         message TEXT NOT NULL, count INTEGER NOT NULL, fingerprint TEXT UNIQUE, attributes TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS log_events_ts ON log_events (ts, id);
       CREATE VIRTUAL TABLE IF NOT EXISTS log_events_fts USING fts5 (text, content='', tokenize='trigram');
     `);
-    if (fts) {
-      // External-content trigram index: substring search without storing the text twice.
-      this.db.exec(`
-        CREATE VIRTUAL TABLE IF NOT EXISTS log_entries_fts USING fts5 (line, content='log_entries', content_rowid='id', tokenize='trigram case_sensitive 1');
-        CREATE TRIGGER IF NOT EXISTS log_entries_ai AFTER INSERT ON log_entries BEGIN
-          INSERT INTO log_entries_fts (rowid, line) VALUES (new.id, new.line); END;
-        CREATE TRIGGER IF NOT EXISTS log_entries_ad AFTER DELETE ON log_entries BEGIN
-          INSERT INTO log_entries_fts (log_entries_fts, rowid, line) VALUES ('delete', old.id, old.line); END;
-      `);
-    }
   }
 
   private prepare() {
@@ -120,7 +107,7 @@ export class SqliteLogStore implements LogStore {
     return {
       insStream: db.prepare('INSERT INTO log_streams (key, labels, min_ts, max_ts) VALUES (?, ?, ?, ?)'),
       updStream: db.prepare('UPDATE log_streams SET min_ts = ?, max_ts = ? WHERE id = ?'),
-      insEntry: db.prepare('INSERT INTO log_entries (stream_id, ts, line, meta) VALUES (?, ?, ?, ?)'),
+      insEntry: db.prepare('INSERT INTO log_entries (stream_id, ts, seq, line, meta) VALUES (?, ?, ?, ?, ?)'),
       getEventByFp: db.prepare('SELECT id, ts, message, reason FROM log_events WHERE fingerprint = ?'),
       insEvent: db.prepare(
         'INSERT INTO log_events (id, ts, labels, type, reason, message, count, fingerprint, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -160,7 +147,7 @@ export class SqliteLogStore implements LogStore {
             const rec = this.streamFor(s.labels, touched);
             const t = touched.get(rec)!;
             for (const e of s.entries) {
-              this.st.insEntry.run(rec.id, e.ts, e.line, e.metadata && Object.keys(e.metadata).length > 0 ? JSON.stringify(e.metadata) : null);
+              this.st.insEntry.run(rec.id, e.ts, this.seq++, e.line, e.metadata && Object.keys(e.metadata).length > 0 ? JSON.stringify(e.metadata) : null);
               if (e.ts < t.min) t.min = e.ts;
               if (e.ts > t.max) t.max = e.ts;
               n++;
@@ -223,11 +210,6 @@ export class SqliteLogStore implements LogStore {
     const span = q.to - q.from;
     for (const f of q.filters ?? []) {
       if (f.op === '|=') {
-        // The trigram index pays off over long ranges; over short ones the (stream, ts) scan wins.
-        if (this.fts && f.value.length >= 3 && span > HOUR_NS) {
-          where.push('id IN (SELECT rowid FROM log_entries_fts WHERE log_entries_fts MATCH ?)');
-          params.push(`"${f.value.replaceAll('"', '""')}"`);
-        }
         where.push('instr(line, ?) > 0');
         params.push(f.value);
       } else if (f.op === '!=') {
@@ -238,7 +220,7 @@ export class SqliteLogStore implements LogStore {
     const backward = q.direction === 'backward';
     const cols = q.withoutLine ? `stream_id, ts, '' AS line, length(CAST(line AS BLOB)) AS bytes, meta` : 'stream_id, ts, line, meta';
     const stmt = this.db
-      .prepare(`SELECT ${cols} FROM log_entries WHERE ${where.join(' AND ')} ORDER BY ts ${backward ? 'DESC' : 'ASC'}, id ${backward ? 'DESC' : 'ASC'}`)
+      .prepare(`SELECT ${cols} FROM log_entries WHERE ${where.join(' AND ')} ORDER BY ts ${backward ? 'DESC' : 'ASC'}, seq ${backward ? 'DESC' : 'ASC'}`)
       .safeIntegers(true);
     const batchSize = q.batchSize ?? 5000;
     // Walk the range in time windows so an ORDER BY over many streams sorts a small set, and a
