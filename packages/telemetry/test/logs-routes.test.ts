@@ -78,6 +78,9 @@ describe('log routes (bare Fastify + inject)', () => {
     expect((await app.inject({ method: 'GET', url: '/loki/api/v1/label/level/values', query: range })).json()).toEqual({ status: 'success', data: ['error', 'info'] });
     const series = await app.inject({ method: 'GET', url: `/loki/api/v1/series?match[]=${encodeURIComponent('{level="error"}')}&start=${range.start}&end=${range.end}` });
     expect(series.json()).toEqual({ status: 'success', data: [{ app: 'shop', level: 'error' }] });
+    const st = await app.inject({ method: 'GET', url: '/loki/api/v1/index/stats', query: { query: '{app="shop"}', ...range } });
+    expect(st.json()).toMatchObject({ streams: 2, entries: 4, bytes: Buffer.byteLength('payment failed id=7payment failed id=8order placed id=9order shipped id=9') });
+    expect((await app.inject({ method: 'GET', url: '/loki/api/v1/status/buildinfo' })).json().version).toMatch(/^3\./);
   });
 
   it('gives LogQL errors as 400 with the position', async () => {

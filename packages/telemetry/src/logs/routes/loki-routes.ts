@@ -171,6 +171,29 @@ export const lokiRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, opts
     },
   });
 
+  app.get('/api/v1/index/stats', {
+    config: { permission: TELEMETRY_READ },
+    schema: { tags: TAGS, summary: 'Streams, entries and bytes a selector covers (Grafana query size hints)', querystring: toSchema(rangeOnly) },
+    handler: async (req) => {
+      const q = req.query as z.infer<typeof rangeOnly>;
+      if (!q.query) throw new InputError('query is required', { field: 'query' }, 'LOKI_STATS_QUERY');
+      const matchers = parseSelector(q.query);
+      checkSelectorNotEmpty(matchers);
+      const { start, end } = timeRange(q);
+      const width = end - start + 1n;
+      const r = await logs.countBuckets({ matchers, from: start, to: end + 1n, width, withBytes: true });
+      const entries = r.rows.reduce((n, x) => n + x.count, 0);
+      const bytes = r.rows.reduce((n, x) => n + x.bytes, 0);
+      return { streams: r.streams.size, chunks: r.streams.size, entries, bytes };
+    },
+  });
+
+  app.get('/api/v1/status/buildinfo', {
+    config: { permission: TELEMETRY_READ },
+    schema: { tags: TAGS, summary: 'Build information (Grafana reads the version for feature detection)' },
+    handler: async () => ({ version: '3.0.0', revision: 'sreworks', branch: 'main', goVersion: '', buildUser: '', buildDate: '' }),
+  });
+
   app.get('/api/v1/series', {
     config: { permission: TELEMETRY_READ },
     schema: { tags: TAGS, summary: 'Streams matching one or more selectors', querystring: toSchema(seriesQuery) },

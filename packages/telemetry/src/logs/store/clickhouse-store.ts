@@ -221,12 +221,15 @@ export class ClickHouseLogStore implements LogStore {
     await this.init();
     const params: Record<string, unknown> = {};
     const where = [...this.timeSql({ from: q.from, to: q.to }, params), ...this.matcherSql(q.matchers, params)];
-    const streamRows = await this.json<{ sid: string; labels: Labels }>(
-      `SELECT toString(cityHash64(ResourceAttributes)) AS sid, ResourceAttributes AS labels FROM ${this.logs} WHERE ${where.join(' AND ')} GROUP BY ResourceAttributes`,
+    const streamRows = await this.json<{ sid: string; labels: Labels; svc: string }>(
+      `SELECT toString(cityHash64(ResourceAttributes)) AS sid, ResourceAttributes AS labels, ServiceName AS svc FROM ${this.logs} WHERE ${where.join(' AND ')} GROUP BY ResourceAttributes, ServiceName`,
       params,
     );
     if (streamRows.length === 0) return;
     const streams = new Map<string, Labels>(streamRows.map((r) => [r.sid, r.labels]));
+    // ServiceName leads the sort key: naming the services found lets the row scan skip granules.
+    params.svcs = [...new Set(streamRows.map((r) => r.svc))];
+    where.push('ServiceName IN {svcs:Array(String)}');
     (q.filters ?? []).forEach((f, i) => {
       params[`lf${i}`] = f.value;
       if (f.op === '|=') where.push(`position(Body, {lf${i}:String}) > 0`);
