@@ -8,5 +8,6 @@ import { logStoreContract } from './logs/store-contract.js';
 const dir = mkdtempSync(join(tmpdir(), 'logs-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-logStoreContract('sqlite (default)', async () => new SqliteLogStore({ path: join(dir, 'a.db') }));
+logStoreContract('sqlite (default: writer thread)', async () => new SqliteLogStore({ path: join(dir, 'a.db') }));
+logStoreContract('sqlite (inline writer)', async () => new SqliteLogStore({ path: join(dir, 'c.db'), writer: 'inline' }));
 logStoreContract('sqlite (synchronous=normal)', async () => new SqliteLogStore({ path: join(dir, 'b.db'), synchronous: 'normal' }));

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { Worker } from 'node:worker_threads';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { newId } from '@sreworks/kernel';
@@ -32,6 +33,12 @@ export interface SqliteLogStoreOptions {
    * process but not an OS crash. Default 'full': a 2xx must mean durable.
    */
   synchronous?: 'full' | 'normal';
+  /**
+   * 'thread' (default for files): lines are written by a worker thread with its own connection,
+   * so commits and fsyncs never block the event loop; reads stay on this thread (WAL).
+   * 'inline': written here, in batched transactions (always so for ':memory:').
+   */
+  writer?: 'thread' | 'inline';
 }
 
 interface StreamRec {
@@ -69,6 +76,11 @@ export class SqliteLogStore implements LogStore {
   private flushScheduled = false;
   private closed = false;
   private readonly st: ReturnType<SqliteLogStore['prepare']>;
+  private readonly worker: Worker | undefined;
+  private workerBusy = false;
+  private workerError: Error | undefined;
+  private nextMsg = 1;
+  private readonly replies = new Map<number, { resolve: (m: WorkerReply) => void; reject: (e: Error) => void }>();
 
   constructor(opts: SqliteLogStoreOptions) {
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
@@ -77,6 +89,7 @@ export class SqliteLogStore implements LogStore {
     this.db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('cache_size = -65536');
     this.db.pragma('temp_store = MEMORY');
+    this.db.pragma('busy_timeout = 10000');
     this.migrate();
     this.st = this.prepare();
     for (const r of this.db.prepare('SELECT id, labels, min_ts, max_ts FROM log_streams').safeIntegers(true).all() as { id: bigint; labels: string; min_ts: bigint; max_ts: bigint }[]) {
@@ -84,6 +97,35 @@ export class SqliteLogStore implements LogStore {
       this.byKey.set(labelsKey(rec.labels), rec);
       this.byId.set(rec.id, rec);
     }
+    if (opts.path !== ':memory:' && (opts.writer ?? 'thread') === 'thread') {
+      this.worker = new Worker(new URL('./sqlite-writer.mjs', import.meta.url), { workerData: { path: opts.path, synchronous: opts.synchronous === 'normal' ? 'NORMAL' : 'FULL' } });
+      this.worker.on('message', (m: WorkerReply) => {
+        const r = this.replies.get(m.id);
+        this.replies.delete(m.id);
+        if (!r) return;
+        if (m.ok) r.resolve(m);
+        else r.reject(new Error(`log writer: ${m.error}`));
+      });
+      const fail = (e: Error) => {
+        this.workerError = e;
+        for (const r of this.replies.values()) r.reject(e);
+        this.replies.clear();
+        for (const p of this.pending.splice(0)) p.reject(e);
+      };
+      this.worker.on('error', fail);
+      this.worker.on('exit', (code) => {
+        if (!this.closed) fail(new Error(`log writer thread exited with code ${code}`));
+      });
+    }
+  }
+
+  private ask(msg: Record<string, unknown>): Promise<WorkerReply> {
+    if (this.workerError) return Promise.reject(this.workerError);
+    const id = this.nextMsg++;
+    return new Promise((resolve, reject) => {
+      this.replies.set(id, { resolve, reject });
+      this.worker!.postMessage({ ...msg, id });
+    });
   }
 
   private migrate(): void {
@@ -133,6 +175,10 @@ export class SqliteLogStore implements LogStore {
   /** Commit every append queued so far in one transaction (group commit: one fsync for many requests). */
   private flush(): void {
     this.flushScheduled = false;
+    if (this.worker) {
+      void this.flushToWorker();
+      return;
+    }
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
@@ -173,6 +219,46 @@ export class SqliteLogStore implements LogStore {
       rec.maxTs = t.max;
     }
     batch.forEach((p, i) => p.resolve(counts[i]!));
+  }
+
+  /** One commit in flight at a time; appends arriving meanwhile go together in the next one. */
+  private async flushToWorker(): Promise<void> {
+    if (this.workerBusy) return;
+    this.workerBusy = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending;
+        this.pending = [];
+        const groups: { key: string; entries: [bigint, string, string | null][] }[] = [];
+        const counts = batch.map((p) => {
+          let n = 0;
+          for (const s of p.streams) {
+            if (s.entries.length === 0) continue;
+            groups.push({ key: labelsKey(s.labels), entries: s.entries.map((e) => [e.ts, e.line, e.metadata && Object.keys(e.metadata).length > 0 ? JSON.stringify(e.metadata) : null]) });
+            n += s.entries.length;
+          }
+          return n;
+        });
+        try {
+          const reply = await this.ask({ type: 'append', groups });
+          for (const u of reply.streams ?? []) {
+            let rec = this.byId.get(u.id);
+            if (!rec) {
+              rec = { id: u.id, labels: JSON.parse(u.key) as Labels, minTs: u.min, maxTs: u.max };
+              this.byId.set(rec.id, rec);
+              this.byKey.set(u.key, rec);
+            }
+            rec.minTs = u.min;
+            rec.maxTs = u.max;
+          }
+          batch.forEach((p, i) => p.resolve(counts[i]!));
+        } catch (e) {
+          for (const p of batch) p.reject(e);
+        }
+      }
+    } finally {
+      this.workerBusy = false;
+    }
   }
 
   private streamFor(labels: Labels, touched: Map<StreamRec, { min: bigint; max: bigint; isNew: boolean }>): StreamRec {
@@ -364,7 +450,18 @@ export class SqliteLogStore implements LogStore {
   async retain(policy: RetentionPolicy): Promise<RetentionResult> {
     let logsDeleted = 0;
     let eventsDeleted = 0;
-    if (policy.logsBefore !== undefined) {
+    if (policy.logsBefore !== undefined && this.worker) {
+      const r = await this.ask({ type: 'retain', before: policy.logsBefore });
+      logsDeleted = Number(r.deleted ?? 0);
+      for (const c of r.changes ?? []) {
+        const rec = this.byKey.get(c.key);
+        if (!rec) continue;
+        if (c.min === null) {
+          this.byKey.delete(c.key);
+          this.byId.delete(rec.id);
+        } else rec.minTs = c.min;
+      }
+    } else if (policy.logsBefore !== undefined) {
       const before = policy.logsBefore;
       const del = this.db.prepare('DELETE FROM log_entries WHERE stream_id = ? AND ts < ?');
       const minOf = this.db.prepare('SELECT min(ts) AS m FROM log_entries WHERE stream_id = ?').safeIntegers(true);
@@ -397,10 +494,30 @@ export class SqliteLogStore implements LogStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    this.flush();
-    this.closed = true;
+    if (this.worker) {
+      // Let queued appends commit before the writer stops.
+      while (this.pending.length > 0 || this.workerBusy) {
+        if (!this.workerBusy) void this.flushToWorker();
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      if (!this.workerError) await this.ask({ type: 'close' }).catch(() => undefined);
+      this.closed = true;
+      await this.worker.terminate();
+    } else {
+      this.flush();
+      this.closed = true;
+    }
     this.db.close();
   }
+}
+
+interface WorkerReply {
+  id: number;
+  ok: boolean;
+  error?: string;
+  streams?: { key: string; id: number; min: bigint; max: bigint }[];
+  deleted?: number;
+  changes?: { key: string; min: bigint | null }[];
 }
 
 function rowToEvent(r: Record<string, unknown>): StoredEvent {
