@@ -75,6 +75,17 @@ export function logStoreContract(name: string, open: () => Promise<LogStore>): v
       expect(f.rows.map((x) => x.count)).toEqual([3]);
     });
 
+    it('creates a new stream once when concurrent appends and one batch repeat it', async () => {
+      const e = (n: number) => ({ ts: T0 + 50n * S + BigInt(n), line: `dup ${n}` });
+      await Promise.all([
+        store.append([{ labels: { app: 'dup' }, entries: [e(1)] }, { labels: { app: 'dup' }, entries: [e(2)] }]),
+        store.append([{ labels: { app: 'dup' }, entries: [e(3)] }]),
+      ]);
+      const rows = await collect(store, { from: T0 + 50n * S, to: T0 + 51n * S, matchers: [{ name: 'app', op: '=', value: 'dup' }], direction: 'forward' });
+      expect(rows.map((r) => r.line)).toEqual(['dup 1', 'dup 2', 'dup 3']);
+      expect(await store.streams([{ name: 'app', op: '=', value: 'dup' }], { from: T0, to: T0 + 100n * S })).toHaveLength(1);
+    });
+
     it('lists streams, label names and values within a range', async () => {
       const range = { from: T0, to: T0 + 10n * S };
       expect(await store.labelNames(range)).toEqual(['app', 'env']);

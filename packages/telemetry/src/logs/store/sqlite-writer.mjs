@@ -24,7 +24,8 @@ const MAX = 9223372036854775807n;
 const append = db.transaction((groups) => {
   const touched = new Map();
   for (const g of groups) {
-    let rec = streams.get(g.key);
+    // A stream first seen earlier in this same commit is in `touched`, not yet in `streams`.
+    let rec = touched.get(g.key)?.rec ?? streams.get(g.key);
     if (!rec) {
       const info = insStream.run(g.key, g.key, 0n, 0n);
       rec = { id: info.lastInsertRowid, min: MAX, max: -1n, fresh: true };
