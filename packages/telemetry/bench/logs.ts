@@ -4,7 +4,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
@@ -178,14 +178,17 @@ async function run(name: string, open: (dir: string) => LogStore, corpus: Return
 }
 
 async function main() {
+  const loadBefore = loadavg();
   const corpus = loadCorpus();
   const root = await protobuf.load(fileURLToPath(new URL('../test/logs/push.proto', import.meta.url)));
   const PushRequest = root.lookupType('logproto.PushRequest');
   const which = (process.env.STORES ?? 'sqlite,chdb').split(',');
   const results = [];
-  if (which.includes('sqlite')) results.push(await run('SQLite (embedded default, synchronous=FULL)', (d) => new SqliteLogStore({ path: join(d, 'logs.db') }), corpus, PushRequest));
+  if (which.includes('sqlite')) results.push(await run('SQLite (embedded default: writer thread, synchronous=FULL)', (d) => new SqliteLogStore({ path: join(d, 'logs.db') }), corpus, PushRequest));
+  if (which.includes('sqlite-inline')) results.push(await run('SQLite, inline writer (batched transactions on the event loop)', (d) => new SqliteLogStore({ path: join(d, 'logs.db'), writer: 'inline' }), corpus, PushRequest));
   if (which.includes('chdb')) results.push(await run('ClickHouse otel_logs (chDB 26.7)', (d) => new ClickHouseLogStore({ client: chdbClient(d) }), corpus, PushRequest));
-  console.log(`\nbench:logs — ${LINES} lines per format over 24 h, batches of ${BATCH}, ${CONCURRENCY} concurrent HTTP senders, Node ${process.version}`);
+  console.log(`\nload average before the run: ${loadBefore.map((x) => x.toFixed(1)).join(' ')} (2 cores shared with other work)`);
+  console.log(`bench:logs — ${LINES} lines per format over 24 h, batches of ${BATCH}, ${CONCURRENCY} concurrent HTTP senders, Node ${process.version}`);
   console.log(`query: ${QUERY}  (24 h, step 60 s, ${QUERY_RUNS} runs after 2 warm-ups)\n`);
   console.log('| store | Loki push JSON lines/s | Loki push protobuf lines/s | metric query p50 / p99 ms | `{app="x"} |= "error"` limit 100 p50 / p99 ms | disk MB | RSS MB |');
   console.log('|---|---|---|---|---|---|---|');
