@@ -143,3 +143,23 @@ describe('LogQL engine over the SQLite store', () => {
     await expect(evalLogQuery(store, parseLogQL('{app="api"}') as LogSelectorExpr, { ...range, limit: 100_000, direction: 'forward' })).rejects.toThrow(/max entries/);
   });
 });
+
+describe('concurrent queries on one SQLite connection', () => {
+  it('interleave with each other and with writes without "connection is busy" errors', async () => {
+    const store = new SqliteLogStore({ path: ':memory:' });
+    const entries = Array.from({ length: 3000 }, (_, i) => ({ ts: BigInt(T0 + i) * MS, line: `line ${i}` }));
+    await store.append([{ labels: { app: 'c' }, entries }]);
+    // A selective regex makes each query pull several pages, suspending between them.
+    const q = (dir: 'forward' | 'backward') => evalLogQuery(store, parseLogQL('{app="c"} |~ "9$"') as LogSelectorExpr, { start: BigInt(T0) * MS, end: BigInt(T0 + 3000) * MS, limit: 250, direction: dir });
+    // Writes on the same connection (events) start while both queries are suspended mid-read.
+    const [a, b, , c] = await Promise.all([q('forward'), q('backward'), store.appendEvents([{ time: T0, labels: {}, message: 'deploy' }]), evalMetricQuery(store, parseLogQL('count_over_time({app="c"}[1s])') as MetricExpr, { startMs: T0 + 1000, endMs: T0 + 3000, stepMs: 1000 })]);
+    expect(a[0]!.values).toHaveLength(250);
+    expect(a[0]!.values[0]![1]).toBe('line 9');
+    expect(a[0]!.values[249]![1]).toBe('line 2499');
+    expect(b[0]!.values[0]![1]).toBe('line 2999');
+    expect(b[0]!.values[249]![1]).toBe('line 509');
+    // Windows (t-1s, t]: lines are at T0+0 … T0+2999 ms.
+    expect(c[0]!.points).toEqual([[T0 + 1000, 1000], [T0 + 2000, 1000], [T0 + 3000, 999]]);
+    await store.close();
+  });
+});

@@ -304,9 +304,12 @@ export class SqliteLogStore implements LogStore {
       }
     }
     const backward = q.direction === 'backward';
-    const cols = q.withoutLine ? `stream_id, ts, '' AS line, length(CAST(line AS BLOB)) AS bytes, meta` : 'stream_id, ts, line, meta';
+    const cols = q.withoutLine ? `stream_id, ts, seq, '' AS line, length(CAST(line AS BLOB)) AS bytes, meta` : 'stream_id, ts, seq, line, meta';
+    const dir = backward ? 'DESC' : 'ASC';
+    // Pages are read whole (keyset on (ts, seq)), never through an iterator left open across a
+    // yield: the connection is shared, and another query may run while this one is suspended.
     const stmt = this.db
-      .prepare(`SELECT ${cols} FROM log_entries WHERE ${where.join(' AND ')} ORDER BY ts ${backward ? 'DESC' : 'ASC'}, seq ${backward ? 'DESC' : 'ASC'}`)
+      .prepare(`SELECT ${cols} FROM log_entries WHERE ${where.join(' AND ')} AND (ts, seq) ${backward ? '<' : '>'} (?, ?) ORDER BY ts ${dir}, seq ${dir} LIMIT ?`)
       .safeIntegers(true);
     const batchSize = q.batchSize ?? 5000;
     // Walk the range in time windows so an ORDER BY over many streams sorts a small set, and a
@@ -314,26 +317,31 @@ export class SqliteLogStore implements LogStore {
     let window = span < HOUR_NS ? span : HOUR_NS / 4n;
     let lo = q.from;
     let hi = q.to;
+    type Raw = { stream_id: bigint; ts: bigint; seq: bigint; line: string; bytes?: bigint; meta: string | null };
     while (backward ? hi > q.from : lo < q.to) {
       const wFrom = backward ? (hi - window > q.from ? hi - window : q.from) : lo;
       const wTo = backward ? hi : lo + window < q.to ? lo + window : q.to;
-      let rows: LogRow[] = [];
+      let cursor: [bigint, bigint] = backward ? [wTo, -1n] : [wFrom, -1n];
       let seen = 0;
-      for (const r of stmt.iterate(ids, wFrom, wTo, ...params) as IterableIterator<{ stream_id: bigint; ts: bigint; line: string; bytes?: bigint; meta: string | null }>) {
-        rows.push({
-          streamId: String(r.stream_id),
-          ts: r.ts,
-          line: r.line,
-          bytes: r.bytes !== undefined ? Number(r.bytes) : Buffer.byteLength(r.line),
-          ...(r.meta ? { metadata: JSON.parse(r.meta) as Labels } : {}),
-        });
-        seen++;
-        if (rows.length >= batchSize) {
-          yield { streams, rows };
-          rows = [];
+      for (;;) {
+        const page = stmt.all(ids, wFrom, wTo, ...params, cursor[0], cursor[1], batchSize) as Raw[];
+        seen += page.length;
+        if (page.length > 0) {
+          const last = page[page.length - 1]!;
+          cursor = [last.ts, last.seq];
+          yield {
+            streams,
+            rows: page.map((r) => ({
+              streamId: String(r.stream_id),
+              ts: r.ts,
+              line: r.line,
+              bytes: r.bytes !== undefined ? Number(r.bytes) : Buffer.byteLength(r.line),
+              ...(r.meta ? { metadata: JSON.parse(r.meta) as Labels } : {}),
+            })),
+          };
         }
+        if (page.length < batchSize) break;
       }
-      if (rows.length > 0) yield { streams, rows };
       if (backward) hi = wFrom;
       else lo = wTo;
       if (seen < batchSize && window < 1_000n * HOUR_NS) window *= 4n;
