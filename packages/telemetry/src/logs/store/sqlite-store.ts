@@ -14,7 +14,6 @@ import type {
   LogBatch,
   LogCountQuery,
   LogCountRow,
-  LogRow,
   LogSelectQuery,
   LogStore,
   LogStreamInput,
