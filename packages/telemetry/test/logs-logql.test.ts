@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { SqliteLogStore, parseLogQL, evalLogQuery, evalMetricQuery, LogQLParseError, type LogStore, type MetricExpr, type LogSelectorExpr } from '../src/index.js';
+import { SqliteLogStore, parseLogQL, evalLogQuery, evalMetricQuery, LogQLParseError, DEFAULT_LOGQL_LIMITS, type LogStore, type MetricExpr, type LogSelectorExpr } from '../src/index.js';
 import { compileTemplate } from '../src/logs/logql/template.js';
 
 function parseError(q: string): LogQLParseError {
@@ -141,6 +141,9 @@ describe('LogQL engine over the SQLite store', () => {
     await expect(evalMetricQuery(store, parseLogQL('count_over_time({app="x"}[5m])') as MetricExpr, { startMs: 0, endMs: 10 * 365 * 86_400_000, stepMs: 3_600_000 })).rejects.toMatchObject({ code: 'LOGQL_LIMIT' });
     await expect(evalMetricQuery(store, parseLogQL('count_over_time({app="x"}[5m])') as MetricExpr, { startMs: 0, endMs: 86_400_000, stepMs: 1000 })).rejects.toThrow(/maximum resolution/);
     await expect(evalLogQuery(store, parseLogQL('{app="api"}') as LogSelectorExpr, { ...range, limit: 100_000, direction: 'forward' })).rejects.toThrow(/max entries/);
+    const tight = { ...DEFAULT_LOGQL_LIMITS, timeoutMs: -1 };
+    await expect(evalLogQuery(store, parseLogQL('{app="api"}') as LogSelectorExpr, { ...range, limit: 10, direction: 'forward' }, tight)).rejects.toMatchObject({ code: 'LOGQL_TIMEOUT', status: 503 });
+    await expect(evalLogQuery(store, parseLogQL('{app="api"}') as LogSelectorExpr, { ...range, limit: 10, direction: 'forward' }, { ...DEFAULT_LOGQL_LIMITS, maxScanned: 5 })).rejects.toThrow(/read more than 5 lines/);
   });
 });
 

@@ -138,6 +138,7 @@ export function decodeOtlpLogs(
     const labels: Labels = {};
     const resourceMeta: Labels = {};
     for (const kv of rl.resource?.attributes ?? []) {
+      if (kv?.key === '') continue;
       if (typeof kv?.key !== 'string') throw new InputError('attribute key must be a string', { field: `body.resourceLogs[${i}].resource.attributes` }, `${AREA}_SHAPE`);
       const v = anyToString(kv.value);
       if (OTLP_INDEX_LABEL_ATTRIBUTES.includes(kv.key)) {
@@ -152,7 +153,7 @@ export function decodeOtlpLogs(
       const scopeMeta: Labels = {};
       if (sl.scope?.name) scopeMeta.scope_name = sl.scope.name;
       if (sl.scope?.version) scopeMeta.scope_version = sl.scope.version;
-      for (const kv of sl.scope?.attributes ?? []) scopeMeta[otlpLabelName(kv.key)] = anyToString(kv.value);
+      for (const kv of sl.scope?.attributes ?? []) if (kv?.key) scopeMeta[otlpLabelName(kv.key)] = anyToString(kv.value);
       (sl.logRecords ?? []).forEach((lr, k) => {
         const f = `body.resourceLogs[${i}].scopeLogs[${j}].logRecords[${k}]`;
         let ts: bigint;
@@ -166,7 +167,7 @@ export function decodeOtlpLogs(
         const line = anyToString(lr.body);
         checkLine(line, `${f}.body`, limits, AREA);
         const meta: Labels = { ...resourceMeta, ...scopeMeta };
-        for (const kv of lr.attributes ?? []) meta[otlpLabelName(kv.key)] = anyToString(kv.value);
+        for (const kv of lr.attributes ?? []) if (kv?.key) meta[otlpLabelName(kv.key)] = anyToString(kv.value);
         const sevNum = Number(lr.severityNumber ?? 0);
         const sevText = lr.severityText ?? '';
         if (sevText) meta.severity_text = sevText;

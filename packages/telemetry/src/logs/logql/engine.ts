@@ -1,4 +1,4 @@
-import { InputError } from '@sreworks/kernel';
+import { InputError, PlatformError } from '@sreworks/kernel';
 import { checkSelectorNotEmpty, labelsKey } from '../labels.js';
 import type { Direction, Labels, LineFilter, LogStore } from '../types.js';
 import type { Expr, LogSelectorExpr, MetricExpr, RangeAggExpr, VectorAggExpr } from './ast.js';
@@ -15,6 +15,8 @@ export interface LogQLLimits {
   maxPoints: number;
   /** Longest time range a query may cover, ms (Loki's max_query_length, 721 h). */
   maxRangeMs: number;
+  /** Wall-clock budget of one query, ms; checked between pages read from the store. */
+  timeoutMs: number;
 }
 
 export const DEFAULT_LOGQL_LIMITS: LogQLLimits = {
@@ -23,7 +25,17 @@ export const DEFAULT_LOGQL_LIMITS: LogQLLimits = {
   maxSeries: 10_000,
   maxPoints: 11_000,
   maxRangeMs: 721 * 3_600_000,
+  timeoutMs: 60_000,
 };
+
+function deadlineCheck(limits: LogQLLimits): () => void {
+  const end = performance.now() + limits.timeoutMs;
+  return () => {
+    if (performance.now() > end) {
+      throw new PlatformError('LOGQL_TIMEOUT', 503, `query timed out after ${limits.timeoutMs / 1000}s; narrow the selector or the time range`, { field: 'query' });
+    }
+  };
+}
 
 export interface StreamResult {
   stream: Labels;
@@ -64,6 +76,7 @@ export async function evalLogQuery(
   const out = new Map<string, StreamResult>();
   let taken = 0;
   let scanned = 0;
+  const check = deadlineCheck(limits);
   if (opts.limit <= 0) return [];
   outer: for await (const batch of store.select({
     matchers: expr.matchers,
@@ -73,6 +86,7 @@ export async function evalLogQuery(
     direction: opts.direction,
     batchSize: Math.min(Math.max(opts.limit * 2, 256), 5000),
   })) {
+    check();
     for (const row of batch.rows) {
       if (++scanned > limits.maxScanned) throw limitError(`the query read more than ${limits.maxScanned} lines; narrow the selector or the time range`);
       const base = batch.streams.get(row.streamId)!;
@@ -141,6 +155,7 @@ async function evalRange(store: LogStore, expr: RangeAggExpr, steps: number[], l
   const streamKeyCache = new Map<string, string>();
   const needBytes = expr.fn === 'bytes_over_time' || expr.fn === 'bytes_rate';
   let scanned = 0;
+  const check = deadlineCheck(limits);
   for await (const batch of store.select({
     matchers: expr.log.matchers,
     from,
@@ -149,6 +164,7 @@ async function evalRange(store: LogStore, expr: RangeAggExpr, steps: number[], l
     direction: 'forward',
     withoutLine: pipe.fullyPushed,
   })) {
+    check();
     for (const row of batch.rows) {
       if (++scanned > limits.maxScanned) throw limitError(`the query read more than ${limits.maxScanned} lines; narrow the selector or the time range`);
       // Nanoseconds relative to the read start: exact in a double for ranges up to 104 days.
