@@ -193,6 +193,8 @@ describe('log routes (bare Fastify + inject)', () => {
     expect(probe.statusCode).toBe(200);
     expect(probe.headers['x-elastic-product']).toBe('Elasticsearch');
     expect(probe.json().version.number).toMatch(/^8\./);
+    expect((await app.inject({ method: 'GET', url: '/api/ingest/es/_license' })).json().license.status).toBe('active');
+    expect((await app.inject({ method: 'PUT', url: '/api/ingest/es/_index_template/filebeat-8.13.0', payload: '{}', headers: { 'content-type': 'application/json' } })).json()).toEqual({ acknowledged: true });
     const nd = [
       JSON.stringify({ create: { _index: 'filebeat-8' } }),
       JSON.stringify({ '@timestamp': new Date(NOW_S * 1000 + 20_000).toISOString(), message: 'GET /cart 500', host: { name: 'node-1' }, log: { level: 'ERROR' }, service: { name: 'cart' } }),
