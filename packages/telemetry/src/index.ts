@@ -2,6 +2,7 @@
 export type * from './logs/types.js';
 export { SqliteLogStore, type SqliteLogStoreOptions } from './logs/store/sqlite-store.js';
 export { ClickHouseLogStore, type ClickHouseLogStoreOptions } from './logs/store/clickhouse-store.js';
+export { createLogStore, type LogStoreConfig } from './logs/store/factory.js';
 export { lokiRoutes } from './logs/routes/loki-routes.js';
 export { otlpLogsRoutes } from './logs/routes/otlp-routes.js';
 export { esBulkRoutes } from './logs/routes/es-bulk-routes.js';
