@@ -63,7 +63,13 @@ export class ClickHouseLogStore implements LogStore {
 
   /** Create the tables (idempotent); called lazily by every operation. */
   init(): Promise<void> {
-    if (!this.ready) this.ready = this.create ? this.createTables() : Promise.resolve();
+    if (!this.ready) {
+      // A failed attempt (server down at start) is retried by the next call, not cached.
+      this.ready = (this.create ? this.createTables() : Promise.resolve()).catch((e: unknown) => {
+        this.ready = undefined;
+        throw e;
+      });
+    }
     return this.ready;
   }
 
