@@ -25,6 +25,7 @@ function fromKube(o: Record<string, any>, field: string, cluster: string | undef
   const time =
     timeOf(o.series?.lastObservedTime, `${field}.series.lastObservedTime`) ??
     timeOf(o.lastTimestamp, `${field}.lastTimestamp`) ??
+    timeOf(o.deprecatedLastTimestamp, `${field}.deprecatedLastTimestamp`) ??
     timeOf(o.eventTime, `${field}.eventTime`) ??
     timeOf(o.firstTimestamp, `${field}.firstTimestamp`) ??
     timeOf(md.creationTimestamp, `${field}.metadata.creationTimestamp`) ??
@@ -45,7 +46,7 @@ function fromKube(o: Record<string, any>, field: string, cluster: string | undef
     type: String(o.type ?? 'Normal'),
     reason: String(o.reason ?? ''),
     message,
-    count: Number(o.series?.count ?? o.count ?? 1) || 1,
+    count: Number(o.series?.count ?? o.count ?? o.deprecatedCount ?? 1) || 1,
     // One row per (cluster, object, reason): repeated occurrences update it, as kubectl shows them.
     fingerprint: `k8s/${labels.cluster ?? ''}/${uid}/${o.reason ?? ''}`,
     attributes: { involvedObject: obj, eventName: md.name, host: o.source?.host ?? o.reportingInstance },
