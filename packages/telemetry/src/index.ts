@@ -11,7 +11,7 @@ export { IngestLimiter, type LogRoutesOptions } from './logs/routes/common.js';
 export { parseLogQL, parseSelector, LogQLParseError } from './logs/logql/parser.js';
 export type * from './logs/logql/ast.js';
 export { evalLogQuery, evalMetricQuery, DEFAULT_LOGQL_LIMITS, type LogQLLimits, type StreamResult, type SeriesResult } from './logs/logql/engine.js';
-export { decodeLokiPush } from './logs/ingest/loki-push.js';
+export { decodeLokiPush, discoverServiceName, SERVICE_NAME_SOURCES } from './logs/ingest/loki-push.js';
 export { decodeOtlpLogs, OTLP_INDEX_LABEL_ATTRIBUTES } from './logs/ingest/otlp-logs.js';
 export { decodeEsBulk } from './logs/ingest/es-bulk.js';
 export { decodeEvents } from './logs/ingest/events.js';

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { decodeEvents, decodeEsBulk, decodeLokiPush, decodeOtlpLogs } from '../src/index.js';
+import { decodeEvents, decodeEsBulk, decodeLokiPush, decodeOtlpLogs, discoverServiceName } from '../src/index.js';
 
 describe('event decoding', () => {
   it('reads events.k8s.io/v1 events and v1 EventLists', () => {
@@ -51,5 +51,17 @@ describe('ingest decoders', () => {
     const d = decodeEsBulk(Buffer.from(nd), undefined, 'idx');
     expect(d.streams[0]!.entries[0]!.ts).toBe(BigInt(Date.parse('2026-01-02T03:04:05.123Z')) * 1_000_000n + 456789n);
     expect(d.streams[0]!.labels).toEqual({ index: 'idx' });
+  });
+});
+
+describe('service_name discovery (Loki 3 behaviour, opt-in)', () => {
+  it('fills service_name from the first known label, else unknown_service', () => {
+    const streams = discoverServiceName([
+      { labels: { container: 'web', app: 'shop' }, entries: [] },
+      { labels: { job: 'varlogs' }, entries: [] },
+      { labels: { service_name: 'kept', app: 'x' }, entries: [] },
+      { labels: { env: 'prod' }, entries: [] },
+    ]);
+    expect(streams.map((s) => s.labels.service_name)).toEqual(['shop', 'varlogs', 'kept', 'unknown_service']);
   });
 });

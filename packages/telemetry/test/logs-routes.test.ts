@@ -109,6 +109,11 @@ describe('log routes (bare Fastify + inject)', () => {
     const values = r.data.result.flatMap((s) => s.values);
     expect(values).toEqual([[ns(NOW_S, 123), 'proto line one'], [ns(NOW_S + 1), 'proto line two']]);
     expect(r.data.result[0].stream).toEqual({ app: 'proto', env: 'prod', pod: 'p-1' });
+    // Invalid label text inside a protobuf push: 400 naming the stream.
+    const bad = PushRequest.fromObject({ streams: [{ labels: 'app=proto', entries: [{ timestamp: { seconds: NOW_S }, line: 'x' }] }] });
+    const r2 = await push(snappy.compressSync(Buffer.from(PushRequest.encode(bad).finish())), { 'content-type': 'application/x-protobuf' });
+    expect(r2.statusCode).toBe(400);
+    expect(r2.json().error).toMatchObject({ code: 'LOGS_LABELS_PARSE', details: { field: 'body.streams[0].labels' } });
   });
 
   it('refuses bad input with a clear 4xx and keeps what was accepted', async () => {

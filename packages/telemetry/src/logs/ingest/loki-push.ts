@@ -7,6 +7,32 @@ import { protoRoots } from './protos.js';
 
 const AREA = 'LOKI_PUSH';
 
+/** Labels Loki 3 reads, in order, to fill in `service_name` (its discover_service_name default). */
+export const SERVICE_NAME_SOURCES: readonly string[] = [
+  'service',
+  'app',
+  'application',
+  'name',
+  'app_kubernetes_io_name',
+  'container',
+  'container_name',
+  'k8s_container_name',
+  'component',
+  'workload',
+  'job',
+  'k8s_job_name',
+];
+
+/** Add `service_name` to streams that lack it, as Loki 3 does (`unknown_service` when nothing fits). */
+export function discoverServiceName(streams: LogStreamInput[]): LogStreamInput[] {
+  for (const s of streams) {
+    if (s.labels.service_name !== undefined) continue;
+    const from = SERVICE_NAME_SOURCES.find((k) => s.labels[k]);
+    s.labels = { ...s.labels, service_name: from ? s.labels[from]! : 'unknown_service' };
+  }
+  return streams;
+}
+
 /**
  * Decode a Loki push body: JSON (`{"streams":[{"stream":{…},"values":[["<ns>","line",{meta}]]}]}`,
  * optionally gzip) or snappy-compressed protobuf `logproto.PushRequest`. The whole request is

@@ -39,6 +39,8 @@ export interface LogRoutesOptions {
   queryLimits?: LogQLLimits;
   /** Largest request body accepted on the wire (before decompression). Default 20 MiB. */
   bodyLimit?: number;
+  /** Loki push: add a `service_name` label from app/service/container… as Loki 3 does. Default off. */
+  discoverServiceName?: boolean;
 }
 
 const HELD = Symbol('ingestBytesHeld');

@@ -1,6 +1,6 @@
 import { InputError, toSchema, z } from '@sreworks/kernel';
 import type { FastifyPluginAsync } from 'fastify';
-import { decodeLokiPush } from '../ingest/loki-push.js';
+import { decodeLokiPush, discoverServiceName } from '../ingest/loki-push.js';
 import { DEFAULT_INGEST_LIMITS } from '../ingest/body.js';
 import { checkSelectorNotEmpty } from '../labels.js';
 import { DEFAULT_LOGQL_LIMITS, evalLogQuery, evalMetricQuery, isMetricExpr } from '../logql/engine.js';
@@ -83,7 +83,7 @@ export const lokiRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, opts
     onResponse: hooks.onResponse,
     handler: async (req, reply) => {
       const streams = decodeLokiPush(bodyBuffer(req), { contentType: header(req, 'content-type'), contentEncoding: header(req, 'content-encoding') }, ingestLimits);
-      await logs.append(streams);
+      await logs.append(opts.discoverServiceName ? discoverServiceName(streams) : streams);
       return reply.code(204).send();
     },
   });
