@@ -43,6 +43,7 @@ describe('LogQL parser', () => {
     expect(parseError('{a=~"("}').message).toMatch(/invalid regex/);
     expect(parseError('quantile_over_time(0.5, {a="b"}[5m])').message).toMatch(/unknown function "quantile_over_time"/);
     expect(parseError('{a="b"} | unpack').message).toMatch(/not supported/);
+    expect(parseError('{a="b"} | drop ,').message).toMatch(/drop expects label names/);
     expect(parseError('{a="b"}\n | x >').details).toMatchObject({ field: 'query', line: 2 });
   });
 });
@@ -96,6 +97,13 @@ describe('LogQL engine over the SQLite store', () => {
     const lines = r.flatMap((s) => s.values.map((v) => v[1]));
     expect(lines[0]).toBe('info: served page 51');
     expect(lines).toHaveLength(9);
+  });
+
+  it('drops and keeps labels, including the log volume query Grafana sends', async () => {
+    const r = await evalLogQuery(store, parseLogQL('{app="web"} | logfmt | drop duration, level="info" | keep app, msg, level') as LogSelectorExpr, { ...range, limit: 2, direction: 'forward' });
+    expect(r.map((s) => s.stream)).toEqual([{ app: 'web', msg: 'served page 0', level: 'error' }, { app: 'web', msg: 'served page 1' }]);
+    const vol = await evalMetricQuery(store, parseLogQL('sum by (app) (count_over_time({app=~".+"} | drop __error__ [1m]))') as MetricExpr, { startMs: T0 + 60_000, endMs: T0 + 60_000, stepMs: 60_000 });
+    expect(vol.map((s) => s.points[0]![1])).toEqual([6, 6]);
   });
 
   it('marks conversion failures with __error__ like Loki', async () => {

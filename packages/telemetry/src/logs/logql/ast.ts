@@ -31,7 +31,14 @@ export interface LabelFilterStage {
   pos: number;
 }
 
-export type Stage = LineFilterStage | ParserStage | LineFormatStage | LabelFilterStage;
+/** `| drop a, b="x"` / `| keep a, b`: remove labels (or keep only these); a value makes it conditional. */
+export interface DropKeepStage {
+  kind: 'drop' | 'keep';
+  labels: { name: string; value?: string }[];
+  pos: number;
+}
+
+export type Stage = LineFilterStage | ParserStage | LineFormatStage | LabelFilterStage | DropKeepStage;
 
 export interface LogSelectorExpr {
   type: 'log';

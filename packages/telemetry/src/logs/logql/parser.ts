@@ -277,8 +277,26 @@ class Parser {
       this.next();
       return { kind: 'line_format', template: s.value, pos };
     }
-    if (t.kind === 'ident' && ['regexp', 'pattern', 'unpack', 'label_format', 'drop', 'keep', 'unwrap', 'decolorize', 'line_format'].includes(t.text) && !this.isLabelOpAt(1)) {
-      this.fail(`stage "${t.text}" is not supported by this LogQL subset (supported: json, logfmt, line_format, label filters)`);
+    if (t.kind === 'ident' && (t.text === 'drop' || t.text === 'keep') && !this.isLabelOpAt(1)) {
+      this.next();
+      const labels: { name: string; value?: string }[] = [];
+      do {
+        if (labels.length > 0) this.next();
+        const n = this.peek();
+        if (n.kind !== 'ident') this.fail(`syntax error: ${t.text} expects label names, got ${this.describe(n)}`);
+        this.next();
+        if (this.isOp('=')) {
+          this.next();
+          const v = this.peek();
+          if (v.kind !== 'string') this.fail(`syntax error: expected a quoted value, got ${this.describe(v)}`);
+          this.next();
+          labels.push({ name: n.text, value: v.value });
+        } else labels.push({ name: n.text });
+      } while (this.isOp(','));
+      return { kind: t.text, labels, pos };
+    }
+    if (t.kind === 'ident' && ['regexp', 'pattern', 'unpack', 'label_format', 'unwrap', 'decolorize', 'line_format'].includes(t.text) && !this.isLabelOpAt(1)) {
+      this.fail(`stage "${t.text}" is not supported by this LogQL subset (supported: json, logfmt, line_format, drop, keep, label filters)`);
     }
     return { kind: 'label_filter', predicate: this.labelOr(), pos };
   }

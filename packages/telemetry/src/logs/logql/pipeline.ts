@@ -154,7 +154,16 @@ function evalPredicate(p: LabelPredicate, labels: Labels): boolean {
   }
 }
 
-export function compilePipeline(stages: readonly Stage[]): CompiledPipeline {
+const ERROR_LABELS = new Set(['__error__', '__error_details__']);
+
+export function compilePipeline(input: readonly Stage[]): CompiledPipeline {
+  // `| drop __error__` before any stage that can set __error__ is a no-op (Grafana's log volume
+  // query sends it): leaving it out keeps such queries on the store-side counting path.
+  let canErr = false;
+  const stages = input.filter((s) => {
+    if (s.kind === 'json' || s.kind === 'logfmt' || s.kind === 'label_filter') canErr = true;
+    return !(s.kind === 'drop' && !canErr && s.labels.every((l) => ERROR_LABELS.has(l.name)));
+  });
   const pushdown: LineFilter[] = [];
   let sawFormat = false;
   for (const s of stages) {
@@ -189,6 +198,19 @@ export function compilePipeline(stages: readonly Stage[]): CompiledPipeline {
         };
       case 'label_filter':
         return (st) => evalPredicate(s.predicate, st.labels);
+      case 'drop':
+        return (st) => {
+          for (const l of s.labels) if (l.value === undefined || st.labels[l.name] === l.value) delete st.labels[l.name];
+          return true;
+        };
+      case 'keep':
+        return (st) => {
+          for (const k of Object.keys(st.labels)) {
+            const rule = s.labels.find((l) => l.name === k);
+            if (!rule || (rule.value !== undefined && st.labels[k] !== rule.value)) delete st.labels[k];
+          }
+          return true;
+        };
       case 'line_format': {
         const t = compileTemplate(s.template);
         return (st) => {
