@@ -91,6 +91,35 @@ describe('KubernetesTarget against the API double', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 
+  it('reopens a watch the server ended and still sees readiness promptly', async () => {
+    const ns = env.namespace();
+    const t = new KubernetesTarget({ kubeconfig: env.kubeconfig });
+    const dep = deployment('rewatch', ns);
+    d.faults.stallRollout(ns, 'rewatch');
+    await t.apply([dep], scope(ns));
+    const t0 = Date.now();
+    const waiting = t.waitHealthy([dep], scope(ns), { timeoutMs: 10_000, pollMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    d.dropWatches();
+    const live = d.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: 'rewatch' })!;
+    d.setStatus({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: 'rewatch' }, { observedGeneration: live.metadata.generation, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 });
+    const st = await waiting;
+    expect(st[0].healthy).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(6000);
+  });
+
+  it('explains a stuck rollout with the pods\' reason (ImagePullBackOff)', async () => {
+    const ns = env.namespace();
+    const t = new KubernetesTarget({ kubeconfig: env.kubeconfig });
+    const dep = deployment('pull', ns, 'registry.invalid/team/app:1');
+    await t.apply([dep], scope(ns));
+    const err = await t.waitHealthy([dep], scope(ns), { timeoutMs: 1000, pollMs: 200 }).catch((e: Error) => e);
+    expect(err).toMatchObject({ code: 'OAM_TARGET_WAIT_TIMEOUT' });
+    expect((err as Error).message).toMatch(/container main: ImagePullBackOff: Back-off pulling image "registry.invalid\/team\/app:1"/);
+    const [h] = await t.health([dep], scope(ns));
+    expect(h.message).toContain('ImagePullBackOff');
+  });
+
   it('fails fast when a rollout exceeds its progress deadline', async () => {
     const ns = env.namespace();
     const t = new KubernetesTarget({ kubeconfig: env.kubeconfig });

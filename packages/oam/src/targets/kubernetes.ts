@@ -284,9 +284,51 @@ export class KubernetesTarget implements Target {
     return st;
   }
 
+  /**
+   * Why a workload is not ready, from its pods: "pod web-x container main: ImagePullBackOff: …".
+   * Rollout status alone says "0 of 1 available"; the pod says why (KubeVela users ask for this).
+   */
+  async diagnose(o: K8sObject | ObjectRef, live?: Live): Promise<string | undefined> {
+    const ref = 'metadata' in o ? refOf(o) : o;
+    if (!['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'].includes(ref.kind) || !ref.namespace) return undefined;
+    const l = live ?? (await this.client.get(ref));
+    const match = l?.spec?.selector?.matchLabels as Record<string, string> | undefined;
+    if (!match || Object.keys(match).length === 0) return undefined;
+    const selector = Object.entries(match).map(([k, v]) => `${k}=${v}`).join(',');
+    let pods: Live[];
+    try {
+      pods = await this.client.list('v1', 'Pod', ref.namespace, selector);
+    } catch {
+      return undefined; // diagnosis is best effort
+    }
+    const reasons: string[] = [];
+    for (const p of pods) {
+      for (const c of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
+        const w = c.state?.waiting;
+        const t = c.state?.terminated ?? c.lastState?.terminated;
+        if (w?.reason && w.reason !== 'ContainerCreating' && w.reason !== 'PodInitializing') reasons.push(`pod ${p.metadata.name} container ${c.name}: ${w.reason}${w.message ? `: ${w.message}` : ''}`);
+        else if (t && t.exitCode !== 0 && ref.kind !== 'Job') reasons.push(`pod ${p.metadata.name} container ${c.name}: terminated ${t.reason ?? ''} (exit code ${t.exitCode})`);
+      }
+      const unsched = (p.status?.conditions ?? []).find((c: Live) => c.type === 'PodScheduled' && c.status === 'False');
+      if (unsched) reasons.push(`pod ${p.metadata.name}: ${unsched.reason ?? 'Unschedulable'}${unsched.message ? `: ${unsched.message}` : ''}`);
+    }
+    if (reasons.length === 0) return undefined;
+    const shown = reasons.slice(0, 3);
+    return reasons.length > 3 ? `${shown.join('; ')}; and ${reasons.length - 3} more` : shown.join('; ');
+  }
+
+  private async withDiagnosis(st: ObjectStatus, live?: Live): Promise<ObjectStatus> {
+    if (st.healthy || st.phase === 'missing') return st;
+    const why = await this.diagnose(st.ref, live);
+    return why ? { ...st, message: `${st.message} (${why})` } : st;
+  }
+
   async health(objects: K8sObject[], scope: ApplyScope, custom?: CustomHealth): Promise<ObjectStatus[]> {
     const prepared = await this.prepare(objects, scope);
-    const settled = await mapLimit(prepared, this.concurrency, async (o) => this.evaluate(o, await this.client.get(refOf(o)), custom));
+    const settled = await mapLimit(prepared, this.concurrency, async (o) => {
+      const live = await this.client.get(refOf(o));
+      return this.withDiagnosis(this.evaluate(o, live, custom), live);
+    });
     return settled.map((s) => {
       if (s.status === 'rejected') throw s.reason;
       return s.value;
@@ -327,14 +369,21 @@ export class KubernetesTarget implements Target {
       };
       const onAbort = () => finish(new WaitAbortedError(`wait for ${prepared.length} object(s) of ${scope.app}/${scope.env} aborted`));
       const timer = setTimeout(() => {
-        const list = prepared.map((o) => statuses.get(refKey(refOf(o))) ?? { ref: refOf(o), healthy: false, phase: 'unknown' as const, message: 'no status observed yet' });
-        const waiting = list.filter((s) => !s.healthy);
-        finish(
-          new WaitTimeoutError(
-            `timed out after ${Date.now() - started} ms on cluster ${this.client.cluster} waiting for ${waiting.length} of ${list.length} object(s) to become healthy: ${waiting.map((s) => `${refText(s.ref)} (${s.phase}: ${s.message})`).join('; ')}`,
-            list,
-          ),
-        );
+        void (async () => {
+          const raw = prepared.map((o) => statuses.get(refKey(refOf(o))) ?? { ref: refOf(o), healthy: false, phase: 'unknown' as const, message: 'no status observed yet' });
+          // Say why, not only what: pod-level reasons for workloads still waited for (bounded in time).
+          const list = await Promise.race([
+            Promise.all(raw.map((s) => this.withDiagnosis(s).catch(() => s))),
+            new Promise<ObjectStatus[]>((r) => setTimeout(() => r(raw), 2000)),
+          ]);
+          const waiting = list.filter((s) => !s.healthy);
+          finish(
+            new WaitTimeoutError(
+              `timed out after ${Date.now() - started} ms on cluster ${this.client.cluster} waiting for ${waiting.length} of ${list.length} object(s) to become healthy: ${waiting.map((s) => `${refText(s.ref)} (${s.phase}: ${s.message})`).join('; ')}`,
+              list,
+            ),
+          );
+        })();
       }, timeoutMs);
       if (opts.signal?.aborted) return onAbort();
       opts.signal?.addEventListener('abort', onAbort);
@@ -376,7 +425,13 @@ export class KubernetesTarget implements Target {
             try {
               const path = await this.client.collectionPath(first.apiVersion, first.kind, first.metadata.namespace);
               await Promise.all(
-                selectors.map(async (query) => {
+                selectors.map(async function open(this: KubernetesTarget, query: Record<string, string>): Promise<void> {
+                  // Servers end watches (timeouts, restarts); reopen after a pause while still waiting.
+                  const reopen = () => {
+                    if (finished) return;
+                    const t = setTimeout(() => void open.call(this, query).catch(() => undefined), 1000);
+                    stops.push(() => clearTimeout(t));
+                  };
                   const stop = await this.client.watch(
                     path,
                     query,
@@ -390,11 +445,11 @@ export class KubernetesTarget implements Target {
                       } else observe(k, obj);
                       check();
                     },
-                    () => undefined,
+                    reopen,
                   );
                   if (finished) stop();
                   else stops.push(stop);
-                }),
+                }, this),
               );
             } catch {
               // Watch not possible (e.g. forbidden): polling covers it.
