@@ -75,7 +75,13 @@ describe('KubernetesTarget against the API double', () => {
     const t = new KubernetesTarget({ kubeconfig: env.kubeconfig });
     await t.apply([configMap('first', ns)], scope(ns));
     d.faults.failNext({ method: 'PATCH', pathIncludes: '/configmaps/broken', status: 503, times: 5 });
-    await expect(t.apply([configMap('broken', ns)], scope(ns))).rejects.toMatchObject({ code: 'OAM_TARGET_UNAVAILABLE', status: 503 });
+    await expect(t.apply([configMap('broken', ns), deployment('after', ns)], scope(ns))).rejects.toMatchObject({
+      code: 'OAM_TARGET_UNAVAILABLE',
+      status: 503,
+      details: { failed: [`ConfigMap ${ns}/broken`], applied: [] },
+    });
+    // The Deployment wave never ran, but both are in the inventory (recorded before applying).
+    expect((await t.inventory(scope(ns))).map((r) => r.name).sort()).toEqual(['after', 'broken', 'first']);
     d.faults.clear();
   });
 

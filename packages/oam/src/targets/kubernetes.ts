@@ -247,7 +247,14 @@ export class KubernetesTarget implements Target {
       });
       const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failed) {
-        if ((failed.reason as { status?: number }).status === 404) this.knownNamespaces.clear();
+        const err = failed.reason as { status?: number; details?: unknown };
+        if (err.status === 404) this.knownNamespaces.clear();
+        // Say what did reach the cluster before the failure (it is in the inventory too).
+        if (err.details && typeof err.details === 'object' && !Array.isArray(err.details)) {
+          const applied = [...results.values()].map((st) => refText(st.ref));
+          const failedRefs = wave.filter((_o, i) => settled[i].status === 'rejected').map((o) => refText(refOf(o)));
+          Object.assign(err.details, { applied, failed: failedRefs });
+        }
         throw failed.reason;
       }
       if (!dryRun && wave.some((o) => o.kind === 'CustomResourceDefinition')) await this.waitCrdsServed(wave.filter((o) => o.kind === 'CustomResourceDefinition'));
