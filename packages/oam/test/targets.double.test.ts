@@ -177,6 +177,17 @@ describe('KubernetesTarget against the API double', () => {
     const custom = (_o: K8sObject, live: Record<string, any>) => ({ ref: { apiVersion: 'example.com/v1', kind: 'Widget', name: 'w1' }, healthy: live.spec.size === 3, phase: 'healthy' as const, message: `size ${live.spec.size}` });
     const [h] = await t.health([cr], scope(ns), custom);
     expect(h.message).toBe('size 3');
+    // Sandboxed health policies may be async; a throwing one gives "unknown", never a crash.
+    const asyncCustom = async (o: K8sObject, live: Record<string, any>) => {
+      await new Promise((r) => setTimeout(r, 5));
+      return custom(o, live);
+    };
+    const [w] = await t.waitHealthy([cr], scope(ns), { timeoutMs: 3000, pollMs: 100, custom: asyncCustom });
+    expect(w).toMatchObject({ healthy: true, message: 'size 3' });
+    const [bad] = await t.health([cr], scope(ns), () => {
+      throw new Error('template exploded');
+    });
+    expect(bad).toMatchObject({ phase: 'unknown', message: 'custom health failed: template exploded' });
   });
 
   it('uses a generic Ready-condition rule for custom resources (Flux HelmRelease)', async () => {

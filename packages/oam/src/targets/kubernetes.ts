@@ -278,13 +278,17 @@ export class KubernetesTarget implements Target {
 
   // ---- health ----------------------------------------------------------------------------
 
-  private evaluate(o: K8sObject, live: Live | undefined, custom?: CustomHealth): ObjectStatus {
+  private async evaluate(o: K8sObject, live: Live | undefined, custom?: CustomHealth): Promise<ObjectStatus> {
     const ref = refOf(o);
     const component = o.metadata.labels?.[LABEL_COMPONENT];
     if (live && custom) {
       // Definition health wins where given; built-in rules cover the rest.
-      const c = custom(o, live);
-      if (c) return { ...c, ref, component: c.component ?? component };
+      try {
+        const c = await custom(o, live);
+        if (c) return { ...c, ref, component: c.component ?? component };
+      } catch (e) {
+        return { ref, component, healthy: false, phase: 'unknown', message: `custom health failed: ${(e as Error)?.message ?? String(e)}` };
+      }
     }
     const st = liveHealth(ref, live, component);
     if (live && !custom && !hasBuiltinHealth(o.apiVersion, o.kind)) st.message = `${st.message} (generic rule)`;
@@ -334,7 +338,7 @@ export class KubernetesTarget implements Target {
     const prepared = await this.prepare(objects, scope);
     const settled = await mapLimit(prepared, this.concurrency, async (o) => {
       const live = await this.client.get(refOf(o));
-      return this.withDiagnosis(this.evaluate(o, live, custom), live);
+      return this.withDiagnosis(await this.evaluate(o, live, custom), live);
     });
     return settled.map((s) => {
       if (s.status === 'rejected') throw s.reason;
@@ -396,16 +400,21 @@ export class KubernetesTarget implements Target {
       opts.signal?.addEventListener('abort', onAbort);
       // Newest wins: a slow poll must not overwrite what a watch event already reported.
       const rvs = new Map<string, number>();
-      const observe = (k: string, live: Live | undefined, deleted = false) => {
+      const seq = new Map<string, number>();
+      const observe = async (k: string, live: Live | undefined, deleted = false) => {
         const rv = Number(live?.metadata?.resourceVersion ?? 0);
         if (live && rv < (rvs.get(k) ?? 0)) return;
         if (live) rvs.set(k, rv);
         if (!live && !deleted && (rvs.get(k) ?? 0) > 0) return; // a stale 404 after a watch saw it
-        statuses.set(k, this.evaluate(byKey.get(k)!, live, opts.custom));
+        const mine = (seq.get(k) ?? 0) + 1;
+        seq.set(k, mine);
+        const st = await this.evaluate(byKey.get(k)!, live, opts.custom);
+        if (seq.get(k) === mine) statuses.set(k, st); // a newer observation superseded this one
       };
       const poll = async () => {
         try {
           const settled = await mapLimit(prepared, this.concurrency, async (o) => observe(refKey(refOf(o)), await this.client.get(refOf(o))));
+          if (finished) return;
           const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
           if (failed) throw failed.reason;
           check();
@@ -446,11 +455,8 @@ export class KubernetesTarget implements Target {
                       if (finished || type === 'ERROR' || type === 'BOOKMARK' || !obj?.metadata?.name) return;
                       const k = refKey({ apiVersion: first.apiVersion, kind: first.kind, namespace: first.metadata.namespace, name: obj.metadata.name });
                       if (!byKey.has(k)) return; // another object of the same app
-                      if (type === 'DELETED') {
-                        rvs.set(k, Number(obj.metadata.resourceVersion ?? 0));
-                        observe(k, undefined, true);
-                      } else observe(k, obj);
-                      check();
+                      const done = type === 'DELETED' ? (rvs.set(k, Number(obj.metadata.resourceVersion ?? 0)), observe(k, undefined, true)) : observe(k, obj);
+                      void done.then(check, () => undefined);
                     },
                     reopen,
                   );
