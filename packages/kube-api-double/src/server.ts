@@ -398,8 +398,10 @@ export class DoubleServer {
         force,
         custom: !!t.custom,
         now: nowRfc3339(),
+        part,
       });
       if (!existing) {
+        if (part === 'status') throw notFound(t.plural, t.group, name);
         const body = result.object;
         body.metadata = { ...(body.metadata ?? {}), name };
         const out = store.create(t, ns, body, { manager: fm, dryRun }, result.managers);
