@@ -314,6 +314,7 @@ export class ControllerSim {
         this.event(ps.obj, 'Warning', 'Failed', `Failed to pull image "${(pod.spec?.containers ?? [])[0]?.image}": dial tcp: lookup registry.invalid: no such host`, 'kubelet');
         continue;
       }
+      for (const c of pod.spec?.containers ?? []) this.appendLog(ns, podName, c.name, [`${nowRfc3339()} container ${c.name} started (image ${c.image})`], false);
       this.writeStatus(ps, {
         phase: 'Running',
         podIP: `10.244.0.${(i % 250) + 2}`,
