@@ -483,9 +483,12 @@ export class KubernetesTarget implements Target {
     const keepWithNs = new Set(keep.map((r) => refKey({ ...r, namespace: r.namespace ?? scope.namespace })));
     const inv = await this.inventory(scope);
     const plan: GcPlan = { delete: [], retain: [], gone: [] };
-    for (const ref of inv) {
-      if (keepKeys.has(refKey(ref)) || keepWithNs.has(refKey(ref))) continue;
-      const live = await this.client.get(ref);
+    const candidates = inv.filter((ref) => !keepKeys.has(refKey(ref)) && !keepWithNs.has(refKey(ref)));
+    const lives = await mapLimit(candidates, this.concurrency, (ref) => this.client.get(ref));
+    for (const [i, ref] of candidates.entries()) {
+      const got = lives[i];
+      if (got.status === 'rejected') throw got.reason;
+      const live = got.value;
       if (!live) {
         plan.gone.push(ref);
         continue;
