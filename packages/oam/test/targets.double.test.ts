@@ -208,6 +208,8 @@ describe('KubernetesTarget against the API double', () => {
     const t = new KubernetesTarget({ kubeconfig: env.kubeconfig });
     await expect(t.apply([], { ...scope('x'), env: '' })).rejects.toMatchObject({ code: 'OAM_TARGET_SCOPE', details: { field: 'scope.env' } });
     await expect(t.apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: {} } as K8sObject], scope('x'))).rejects.toMatchObject({ details: { field: 'objects[0].metadata.name' } });
+    // The same ConfigMap once with the default namespace implied and once explicit.
+    await expect(t.apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'twice' } }, configMap('twice', 'x')], scope('x'))).rejects.toMatchObject({ code: 'OAM_TARGET_OBJECT_DUPLICATE', details: { field: 'objects[1].metadata.name' } });
     await expect(t.apply([{ apiVersion: 'nope.io/v1', kind: 'Thing', metadata: { name: 'a' } }], scope('x'))).rejects.toMatchObject({ code: 'OAM_TARGET_UNKNOWN_KIND', status: 400 });
     const ns = env.namespace();
     await expect(t.apply([configMap('Bad_Name', ns)], scope(ns))).rejects.toMatchObject({ code: 'OAM_TARGET_INVALID', status: 400, details: { field: 'objects[0].metadata.name' } });

@@ -54,7 +54,6 @@ export function checkScope(scope: ApplyScope): void {
 /** Validate object shape and drop server-owned fields the renderer may have left in. */
 export function cleanObjects(objects: K8sObject[]): K8sObject[] {
   if (!Array.isArray(objects)) throw new InputError('objects must be an array', { field: 'objects' }, 'OAM_TARGET_OBJECT');
-  const seen = new Set<string>();
   return objects.map((o, i) => {
     for (const f of ['apiVersion', 'kind'] as const) {
       if (typeof o?.[f] !== 'string' || o[f] === '') throw new InputError(`objects[${i}].${f} is required`, { field: `objects[${i}].${f}` }, 'OAM_TARGET_OBJECT');
@@ -62,8 +61,8 @@ export function cleanObjects(objects: K8sObject[]): K8sObject[] {
     if (typeof o.metadata?.name !== 'string' || o.metadata.name === '') {
       throw new InputError(`objects[${i}].metadata.name is required (${o.kind})`, { field: `objects[${i}].metadata.name` }, 'OAM_TARGET_OBJECT');
     }
-    // The client lower-cases names in URLs, so an invalid name would surface as a confusing
-    // name/URL mismatch; say what is wrong instead (kube-apiserver's DNS-1123 subdomain rule).
+    // Checked here (kube-apiserver's DNS-1123 subdomain rule) so a bad name is reported with
+    // the object's index before anything is sent, and never ends up in a URL path.
     if (o.metadata.name.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(o.metadata.name)) {
       throw new InputError(
         `objects[${i}].metadata.name "${o.metadata.name}" (${o.kind}) is invalid: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
@@ -75,12 +74,16 @@ export function cleanObjects(objects: K8sObject[]): K8sObject[] {
     for (const k of ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink', 'deletionTimestamp']) delete c.metadata[k];
     delete c.status;
     return c;
-  }).map((c, i, all) => {
-    const key = `${c.apiVersion}|${c.kind}|${c.metadata.namespace ?? ''}|${c.metadata.name}`;
+  });
+}
+
+/** After namespaces are resolved: one object may appear once (same group, kind, namespace, name). */
+export function assertUnique(objects: K8sObject[]): void {
+  const seen = new Set<string>();
+  objects.forEach((c, i) => {
+    const key = refKey(refOf(c));
     if (seen.has(key)) throw new InputError(`objects[${i}] duplicates ${refText(refOf(c))}`, { field: `objects[${i}].metadata.name` }, 'OAM_TARGET_OBJECT_DUPLICATE');
     seen.add(key);
-    void all;
-    return c;
   });
 }
 
@@ -119,7 +122,7 @@ export class KubernetesTarget implements Target {
         for (const v of spec.versions ?? []) batchCrds.set(`${spec.group}/${v.name}|${spec.names?.kind}`, spec.scope !== 'Cluster');
       }
     }
-    return Promise.all(
+    const out = await Promise.all(
       clean.map(async (o, i) => {
         let namespaced: boolean | undefined;
         const info = await this.client.resource(o.apiVersion, o.kind);
@@ -136,6 +139,8 @@ export class KubernetesTarget implements Target {
         return o;
       }),
     );
+    assertUnique(out);
+    return out;
   }
 
   // ---- inventory -------------------------------------------------------------------------
