@@ -51,6 +51,15 @@ describe('KubernetesTarget against the API double', () => {
     expect(live.spec.template.spec.containers[0].futureField).toBe('kept');
   });
 
+  it('removing every object of an app (gc with nothing kept) also removes its inventory', async () => {
+    const ns = env.namespace();
+    const t = new KubernetesTarget({ kubeconfig: env.kubeconfig });
+    await t.apply([configMap('a', ns), configMap('b', ns)], scope(ns));
+    expect(await t.gc(scope(ns), [])).toHaveLength(2);
+    expect(d.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'sreworks-inventory.shop.dev' })).toBeUndefined();
+    expect(await t.inventory(scope(ns))).toEqual([]);
+  });
+
   it('dry-run apply changes nothing', async () => {
     const ns = env.namespace();
     const t = new KubernetesTarget({ kubeconfig: env.kubeconfig });

@@ -162,7 +162,7 @@ export class KubernetesTarget implements Target {
   }
 
   /** Read-modify-write of the inventory, serialised per app/env in-process and guarded by resourceVersion across processes. */
-  private async updateInventory(scope: ApplyScope, change: (refs: ObjectRef[]) => ObjectRef[]): Promise<ObjectRef[]> {
+  private async updateInventory(scope: ApplyScope, change: (refs: ObjectRef[]) => ObjectRef[], deleteWhenEmpty = false): Promise<ObjectRef[]> {
     const key = `${scope.namespace}/${inventoryName(scope)}`;
     const prev = this.inventoryLocks.get(key) ?? Promise.resolve();
     const run = prev.catch(() => undefined).then(async () => {
@@ -170,6 +170,11 @@ export class KubernetesTarget implements Target {
         const cur = await this.readInventory(scope);
         const next = sortRefs(dedupe(change(cur.refs)));
         const ref = this.inventoryRef(scope);
+        if (next.length === 0 && deleteWhenEmpty) {
+          // Nothing left to track (an app removed from this env): do not leave an empty inventory behind.
+          if (cur.resourceVersion) await this.client.delete(ref);
+          return next;
+        }
         const cm = {
           apiVersion: 'v1',
           kind: 'ConfigMap',
@@ -520,7 +525,7 @@ export class KubernetesTarget implements Target {
     });
     const removed = new Set([...deleted, ...plan.gone].map(refKey));
     for (const [i, s] of settled.entries()) if (s.status === 'fulfilled') removed.add(refKey(plan.delete[i]));
-    await this.updateInventory(scope, (refs) => refs.filter((r) => !removed.has(refKey(r))));
+    await this.updateInventory(scope, (refs) => refs.filter((r) => !removed.has(refKey(r))), true);
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
     return sortRefs(deleted);
