@@ -116,9 +116,12 @@ describe('KubernetesTarget against the API double', () => {
     const waiting = t.waitHealthy([dep], scope(ns), { timeoutMs: 10_000, pollMs: 60_000 });
     await new Promise((r) => setTimeout(r, 300));
     d.dropWatches();
-    const live = d.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: 'rewatch' })!;
-    d.setStatus({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: 'rewatch' }, { observedGeneration: live.metadata.generation, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 });
-    const st = await waiting;
+    const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: 'rewatch' };
+    // Re-assert readiness in case a late simulated rollout step overwrites it on a loaded machine.
+    const setReady = () => d.setStatus(ref, { observedGeneration: d.get(ref)!.metadata.generation, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 });
+    setReady();
+    const iv = setInterval(setReady, 200);
+    const st = await waiting.finally(() => clearInterval(iv));
     expect(st[0].healthy).toBe(true);
     expect(Date.now() - t0).toBeLessThan(6000);
   });
@@ -128,6 +131,7 @@ describe('KubernetesTarget against the API double', () => {
     const t = new KubernetesTarget({ kubeconfig: env.kubeconfig });
     const dep = deployment('pull', ns, 'registry.invalid/team/app:1');
     await t.apply([dep], scope(ns));
+    for (let i = 0; i < 100 && d.list('v1', 'Pod', ns).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     const err = await t.waitHealthy([dep], scope(ns), { timeoutMs: 1000, pollMs: 200 }).catch((e: Error) => e);
     expect(err).toMatchObject({ code: 'OAM_TARGET_WAIT_TIMEOUT' });
     expect((err as Error).message).toMatch(/container main: ImagePullBackOff: Back-off pulling image "registry.invalid\/team\/app:1"/);
