@@ -1,1 +1,6 @@
-export * from './widget.js';
+export * from './browser.js';
+export { lowcodeRoutes, type LowcodeRoutesOptions } from './routes.js';
+export { lowcodeMigrations } from './migrations.js';
+export { lowcodePermissions } from './permissions.js';
+export { PageStore, type PageSummary, type PageVersion } from './store.js';
+export { loadOpsApps, type OpsApp } from './ops-apps.js';
