@@ -15,4 +15,5 @@ export default tseslint.config(
       ],
     },
   },
+  { files: ['**/*.config.ts', '**/vite.config.*'], rules: { 'no-restricted-syntax': 'off' } },
 );

@@ -12,6 +12,8 @@ export interface PlatformConfig {
   roles: Set<string>;
   /** trust X-Forwarded-* from a proxy in front. */
   trustProxy: boolean;
+  /** mark cookies Secure (behind HTTPS). */
+  secureCookies: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): PlatformConfig {
@@ -27,5 +29,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: env.SREWORKS_LOG_LEVEL ?? 'info',
     roles: new Set((env.SREWORKS_ROLES ?? 'api,ingest,worker,scheduler,console').split(',').map((s) => s.trim())),
     trustProxy: env.SREWORKS_TRUST_PROXY === 'true',
+    secureCookies: env.SREWORKS_SECURE_COOKIES === 'true',
   };
 }
