@@ -420,8 +420,11 @@ export function appManifestJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(AppManifest, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }
 
-/** Node types the runtime renders itself (not widgets): the placeholder of unmapped imports. */
-export const RUNTIME_NODE_TYPES = ['Unsupported'] as const;
+/**
+ * Node types the runtime renders itself (not widgets): `Unsupported`, the labelled placeholder of
+ * unmapped imports, and `Jsx`, a sandboxed JSX template (`props.template`) over the node's data.
+ */
+export const RUNTIME_NODE_TYPES = ['Unsupported', 'Jsx'] as const;
 
 /** True for the dynamic-value marker objects. */
 export function isDynamic(v: unknown): v is DynamicValue {

@@ -318,7 +318,8 @@ export function importSreworksExport(raw: unknown, opts: { knownTypes?: Iterable
         const rowActions: Record<string, unknown>[] = [];
         c.itemToolbar.actionList.forEach((a: any, i: number) => {
           const key = `a${i + 1}`;
-          rowActions.push({ key, label: String(a.label ?? key), ...(a.hiddenExp ? { hiddenWhen: { $expr: String(a.hiddenExp) } } : {}) });
+          rowActions.push({ key, label: String(a.label ?? key), event: `rowAction.${key}` });
+          if (a.hiddenExp) this.issue(`${where}.config.itemToolbar.actionList[${i}].hiddenExp`, `row action "${a.label ?? key}" is always shown (hiddenExp ${a.hiddenExp} not imported)`);
           const acts = this.blockActions(a, `${where}.config.itemToolbar.actionList[${i}]`);
           if (acts.length) (node.actions ??= {})[`rowAction.${key}`] = acts;
         });

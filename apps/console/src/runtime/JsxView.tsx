@@ -3,6 +3,7 @@
 import { createElement, Fragment, useEffect, useState, type ReactNode, type ComponentType } from 'react';
 import { Alert, Avatar, Badge, Button, Card, Col, Descriptions, Divider, Empty, Progress, Row, Space, Statistic, Tag, Tooltip, Typography } from 'antd';
 import { evalJsx, useServices, UserCodeError } from './services.js';
+import { Icon } from '../shell/icons.js';
 import type { ElementDesc } from './sandbox/client.js';
 
 const HTML_TAGS = new Set([
@@ -36,6 +37,7 @@ const COMPONENTS: Record<string, ComponentType<any>> = {
   'antd.Title': Typography.Title,
   'antd.Paragraph': Typography.Paragraph,
   'common.DateTime': DateTime,
+  'common.AppIcon': ({ name, size }: { name?: string; size?: number }) => createElement(Icon, { name, style: { fontSize: size ?? 40, color: '#1677ff' } }),
 };
 const ALIASES: Record<string, string> = { Card: 'antd.Card', Tag: 'antd.Tag', Row: 'antd.Row', Col: 'antd.Col', Space: 'antd.Space', Badge: 'antd.Badge', Avatar: 'antd.Avatar', Statistic: 'antd.Statistic', Button: 'antd.Button', Alert: 'antd.Alert', Progress: 'antd.Progress', Divider: 'antd.Divider', Tooltip: 'antd.Tooltip', DateTime: 'common.DateTime' };
 
@@ -113,5 +115,13 @@ export function JsxView({ source, scope, ns }: { source: string; scope: Record<s
   }, [source, scopeKey, ns, svc]);
   if (state.error) return createElement(Typography.Text, { type: 'danger', className: 'sw-jsx-error' }, `template error: ${state.error}`);
   if (!state.desc) return null;
-  return createElement('span', { className: 'sw-jsx' }, renderDesc(state.desc));
+  // in-app links navigate without reloading the console
+  const onClick = (e: React.MouseEvent) => {
+    const a = (e.target as HTMLElement).closest?.('a');
+    const href = a?.getAttribute('href');
+    if (!a || !href || a.target === '_blank' || e.metaKey || e.ctrlKey || !href.startsWith('/') || href.startsWith('//')) return;
+    e.preventDefault();
+    svc.navigate(href);
+  };
+  return createElement('span', { className: 'sw-jsx', onClick, style: { display: 'contents' } }, renderDesc(state.desc));
 }

@@ -266,7 +266,7 @@ function useDataSource(def: DataSourceDef | undefined, scope: Record<string, unk
     );
     return () => ctl.abort();
     // key captures every input that matters
-  }, [key]); // eslint-disable-line
+  }, [key]);
   useEffect(() => {
     if (!def?.refreshMs) return;
     const h = setInterval(() => setIntervalTick((n) => n + 1), def.refreshMs);
@@ -283,7 +283,7 @@ function PageDataSource({ name, def, onState }: { name: string; def: DataSourceD
   useEffect(() => {
     onState(state);
     if (def.toParams && state.data && typeof state.data === 'object' && !Array.isArray(state.data)) setParams(state.data as Record<string, unknown>);
-  }, [state]); // eslint-disable-line
+  }, [state]);
   return null;
 }
 
@@ -321,7 +321,7 @@ function useResolvedProps(raw: Record<string, unknown> | undefined, scope: Recor
     return v;
   };
   const scopeKey = JSON.stringify(scope);
-  // eslint-disable-next-line
+
   const base = useMemo(() => build(raw ?? {}, []) as Record<string, unknown>, [raw, scopeKey, svc]);
   const exprKey = JSON.stringify(exprs);
   const [evaluated, setEvaluated] = useState<{ key: string; values: unknown[]; error?: string }>({ key: '', values: [] });
@@ -336,7 +336,7 @@ function useResolvedProps(raw: Record<string, unknown> | undefined, scope: Recor
     return () => {
       live = false;
     };
-  }, [exprKey, scopeKey]); // eslint-disable-line
+  }, [exprKey, scopeKey]);
   if (!exprs.length) return { props: base, pending: false };
   if (evaluated.key !== exprKey + scopeKey) return { props: base, pending: true };
   if (evaluated.error) return { props: base, pending: false, error: evaluated.error };
@@ -435,7 +435,7 @@ function NodeGate({ node }: { node: NodeDef }) {
     return () => {
       live = false;
     };
-  }, [visKey]); // eslint-disable-line
+  }, [visKey]);
   if (missing.length) return <Typography.Text type="secondary" data-testid="sw-node-waiting">{t(svc.lang, 'runtime.waiting', { params: missing.join(', ') })}</Typography.Text>;
   if (node.visibleWhen) {
     if (!visible) return null;
@@ -460,7 +460,9 @@ function NodeBody({ node }: { node: NodeDef }) {
     (event: string, payload?: unknown) => {
       const list = node.actions?.[event];
       if (!list) return;
-      void runActions(host, list, { event: payload, row: payload, node: node.id });
+      // widgets send rows either bare or as {action, row} (row actions)
+      const row = payload && typeof payload === 'object' && 'row' in payload ? (payload as { row: unknown }).row : payload;
+      void runActions(host, list, { event: payload, row, node: node.id });
     },
     [node, host],
   );
@@ -489,7 +491,11 @@ function NodeBody({ node }: { node: NodeDef }) {
   }, [node.slots]);
 
   let body: ReactNode;
-  if (node.type === 'Unsupported') {
+  if (node.type === 'Jsx') {
+    const tpl = resolved.props.template;
+    body = typeof tpl === 'function' ? (ds.error ? null : (tpl as (l: Record<string, unknown>) => ReactNode)({ data: ds.data, loading: ds.loading })) : <Alert type="warning" showIcon title="Jsx node needs props.template ({$jsx})" />;
+    if (ds.error) body = <Alert type="error" showIcon data-testid="sw-node-error" title={ds.error} />;
+  } else if (node.type === 'Unsupported') {
     const p = resolved.props;
     body = <Empty data-testid="sw-unsupported" image={Empty.PRESENTED_IMAGE_SIMPLE} description={<span>{String(p.label ?? t(svc.lang, 'runtime.unsupported'))}</span>} />;
   } else {

@@ -62,7 +62,8 @@ export async function runActions(host: ActionHost, actions: readonly ActionDef[]
         case 'openForm': {
           const values = await host.openForm(a, scope);
           if (!values) return false;
-          if (!(await runActions(host, a.then, { ...locals, values, result: values }))) return false;
+          const { __result: result, ...fields } = values;
+          if (!(await runActions(host, a.then, { ...locals, values: fields, result }))) return false;
           break;
         }
         case 'callApi': {

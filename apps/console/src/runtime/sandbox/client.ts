@@ -1,7 +1,7 @@
 // The page side of the sandbox: a Web Worker host with a watchdog. A call whose code keeps the
 // worker busy past its CPU budget gets the worker terminated and a new one started; the page
 // and every other call carry on (other in-flight calls are re-sent to the new worker).
-import type { SandboxCall, SandboxResult, SandboxLimits } from './core.js';
+import type { SandboxCall, SandboxResult } from './core.js';
 import { DEFAULT_LIMITS } from './core.js';
 
 export type { SandboxCall, SandboxResult, SandboxLimits, ElementDesc, LocationCopy } from './core.js';

@@ -1,7 +1,6 @@
 // The sandbox Web Worker: QuickJS (WebAssembly) evaluating page code. The page may terminate
 // this worker at any time (runaway code) and start a new one.
 import { newQuickJSWASMModuleFromVariant } from 'quickjs-emscripten-core';
-import variant from '@jitl/quickjs-wasmfile-release-sync';
 import { DEFAULT_LIMITS, SandboxCore, type SandboxCall } from './core.js';
 import { compileJsx, substitutePlaceholders } from './jsx.js';
 
@@ -12,7 +11,7 @@ const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): v
 let nextReq = 1;
 let currentCall = 0;
 
-const corePromise = newQuickJSWASMModuleFromVariant(variant).then(
+const corePromise = newQuickJSWASMModuleFromVariant(import('@jitl/quickjs-wasmfile-release-sync')).then(
   (qjs) =>
     new SandboxCore(
       qjs,
@@ -33,7 +32,8 @@ scope.onmessage = async (e) => {
   if (m.type === 'httpResult') {
     const w = waiting.get(m.reqId);
     waiting.delete(m.reqId);
-    if (w) m.ok ? w.resolve(m.value) : w.reject(new Error(m.error ?? 'request failed'));
+    if (w && m.ok) w.resolve(m.value);
+    else if (w) w.reject(new Error(m.error ?? 'request failed'));
     return;
   }
   if (m.type === 'call') {
