@@ -299,30 +299,33 @@ interface ResolvedProps {
 function useResolvedProps(raw: Record<string, unknown> | undefined, scope: Record<string, unknown>): ResolvedProps {
   const svc = useServices();
   const { ns } = usePage();
-  const exprs: { path: (string | number)[]; code: string }[] = [];
-  const build = (v: unknown, path: (string | number)[]): unknown => {
-    if (typeof v === 'string') return hasTemplate(v) ? renderTemplate(v, scope) : v;
-    if (Array.isArray(v)) return v.map((x, i) => build(x, [...path, i]));
-    if (v && typeof v === 'object') {
-      if (isDynamic(v)) {
-        const d = v as Record<string, unknown>;
-        if ('$tpl' in d) return renderTemplate(String(d.$tpl), scope);
-        if ('$expr' in d) {
-          exprs.push({ path, code: String(d.$expr) });
-          return undefined;
+  // data can be large (10k rows): compare it by identity, the params by value
+  const scopeKey = JSON.stringify({ ...scope, data: undefined }) + '#' + objectId(scope.data);
+  const { base, exprs } = useMemo(() => {
+    const exprs: { path: (string | number)[]; code: string }[] = [];
+    const build = (v: unknown, path: (string | number)[]): unknown => {
+      if (typeof v === 'string') return hasTemplate(v) ? renderTemplate(v, scope) : v;
+      if (Array.isArray(v)) return v.map((x, i) => build(x, [...path, i]));
+      if (v && typeof v === 'object') {
+        if (isDynamic(v)) {
+          const d = v as Record<string, unknown>;
+          if ('$tpl' in d) return renderTemplate(String(d.$tpl), scope);
+          if ('$expr' in d) {
+            exprs.push({ path, code: String(d.$expr) });
+            return undefined;
+          }
+          if ('$fn' in d) return (...args: unknown[]) => runFunction(svc, String(d.$fn), args, ['arg0', 'arg1', 'arg2'], { ns });
+          if ('$jsx' in d) return jsxRenderer(String(d.$jsx), scope, ns);
         }
-        if ('$fn' in d) return (...args: unknown[]) => runFunction(svc, String(d.$fn), args, ['arg0', 'arg1', 'arg2'], { ns });
-        if ('$jsx' in d) return jsxRenderer(String(d.$jsx), scope, ns);
+        const out: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v)) out[k] = build(x, [...path, k]);
+        return out;
       }
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = build(x, [...path, k]);
-      return out;
-    }
-    return v;
-  };
-  const scopeKey = JSON.stringify(scope);
-
-  const base = useMemo(() => build(raw ?? {}, []) as Record<string, unknown>, [raw, scopeKey, svc]);
+      return v;
+    };
+    return { base: build(raw ?? {}, []) as Record<string, unknown>, exprs };
+    // scope is compared by value (scopeKey)
+  }, [raw, scopeKey, svc, ns]);
   const exprKey = JSON.stringify(exprs);
   const [evaluated, setEvaluated] = useState<{ key: string; values: unknown[]; error?: string }>({ key: '', values: [] });
   useEffect(() => {
@@ -343,6 +346,15 @@ function useResolvedProps(raw: Record<string, unknown> | undefined, scope: Recor
   const props = structuredCloneSafe(base);
   exprs.forEach((e, i) => setAt(props, e.path, evaluated.values[i]));
   return { props, pending: false };
+}
+
+const ids = new WeakMap<object, number>();
+let nextObjectId = 1;
+function objectId(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'u';
+  let id = ids.get(v);
+  if (!id) ids.set(v, (id = nextObjectId++));
+  return `o${id}`;
 }
 
 function structuredCloneSafe(v: Record<string, unknown>): Record<string, unknown> {
@@ -377,11 +389,11 @@ class NodeBoundary extends Component<{ id: string; lang: 'en' | 'zh'; children: 
   override render() {
     if (this.state.error) {
       return (
+        <div className="sw-node" data-node={this.props.id}>
         <Alert
           type="error"
           showIcon
           data-testid="sw-node-error"
-          data-node={this.props.id}
           title={t(this.props.lang, 'runtime.nodeError')}
           description={this.state.error.message}
           action={
@@ -390,6 +402,7 @@ class NodeBoundary extends Component<{ id: string; lang: 'en' | 'zh'; children: 
             </Button>
           }
         />
+        </div>
       );
     }
     return this.props.children;
@@ -493,7 +506,7 @@ function NodeBody({ node }: { node: NodeDef }) {
   let body: ReactNode;
   if (node.type === 'Jsx') {
     const tpl = resolved.props.template;
-    body = typeof tpl === 'function' ? (ds.error ? null : (tpl as (l: Record<string, unknown>) => ReactNode)({ data: ds.data, loading: ds.loading })) : <Alert type="warning" showIcon title="Jsx node needs props.template ({$jsx})" />;
+    body = node.dataSource && ds.data === undefined && !ds.error ? <Skeleton active paragraph={{ rows: 1 }} /> : typeof tpl === 'function' ? (ds.error ? null : (tpl as (l: Record<string, unknown>) => ReactNode)({ data: ds.data, loading: ds.loading })) : <Alert type="warning" showIcon title="Jsx node needs props.template ({$jsx})" />;
     if (ds.error) body = <Alert type="error" showIcon data-testid="sw-node-error" title={ds.error} />;
   } else if (node.type === 'Unsupported') {
     const p = resolved.props;

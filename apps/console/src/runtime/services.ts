@@ -88,17 +88,25 @@ export async function evalJsx(svc: RuntimeServices, code: string, scope: Record<
   return (await call(svc, { op: 'jsx', code, scope: toJson(scope) as Record<string, unknown> }, opts)) as ElementDesc;
 }
 
-/** Structured-clone-safe copy (functions and cycles dropped) for the worker boundary. */
+/** JSON copy for the worker boundary: functions dropped, cycles cut (shared objects kept). */
 function toJson(v: unknown): unknown {
-  const seen = new WeakSet<object>();
-  return JSON.parse(
-    JSON.stringify(v, (_k, x) => {
-      if (typeof x === 'function') return undefined;
-      if (x && typeof x === 'object') {
-        if (seen.has(x)) return undefined;
-        seen.add(x);
+  const path = new Set<object>();
+  const walk = (x: unknown): unknown => {
+    if (x === null || typeof x !== 'object') return typeof x === 'function' || typeof x === 'symbol' ? undefined : typeof x === 'bigint' ? Number(x) : x;
+    if (path.has(x)) return undefined;
+    if (typeof (x as { toJSON?: unknown }).toJSON === 'function') return walk((x as { toJSON(): unknown }).toJSON());
+    path.add(x);
+    try {
+      if (Array.isArray(x)) return x.map((i) => walk(i) ?? null);
+      const out: Record<string, unknown> = {};
+      for (const [k, val] of Object.entries(x)) {
+        const w = walk(val);
+        if (w !== undefined) out[k] = w;
       }
-      return x;
-    }) ?? 'null',
-  );
+      return out;
+    } finally {
+      path.delete(x);
+    }
+  };
+  return walk(v) ?? null;
 }
