@@ -39,8 +39,8 @@ describe.skipIf(!avail.ok)(`console in Chromium${avail.ok ? '' : ` (skipped: ${a
   async function openPage(path: string) {
     await page.goto(server.url + path);
     await page.waitForSelector('[data-testid=sw-page]', { timeout: 20_000 });
-    // let data sources settle
-    await page.waitForLoadState('networkidle');
+    // let data sources settle (no skeletons left)
+    await page.waitForFunction(() => !document.querySelector('[data-testid=sw-page] .ant-skeleton'), undefined, { timeout: 20_000 });
   }
 
   beforeAll(async () => {
@@ -56,7 +56,6 @@ describe.skipIf(!avail.ok)(`console in Chromium${avail.ok ? '' : ` (skipped: ${a
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    // eslint-disable-next-line no-console
     console.log(`screenshots in ${SHOTS}`);
   });
 

@@ -31,7 +31,7 @@ export function ensureConsoleBuild(): void {
   const index = join(CONSOLE_DIR, 'dist', 'index.html');
   const src = Math.max(newestMtime(join(CONSOLE_DIR, 'src')), statSync(join(CONSOLE_DIR, 'index.html')).mtimeMs, newestMtime(join(REPO_DIR, 'packages/lowcode/src')));
   if (existsSync(index) && statSync(index).mtimeMs > src) return;
-  execFileSync(process.execPath, [join(REPO_DIR, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: CONSOLE_DIR, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(REPO_DIR, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: CONSOLE_DIR, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }
 
 export function lowcodeModule(): PlatformModule {

@@ -243,7 +243,8 @@ export function FormDialog({ dialog, host, onClose }: { dialog: DialogState; hos
   };
   const title = svc.lang === 'zh' && a.titleZh ? a.titleZh : a.title;
   const body: ReactNode = (
-    <Form form={form} layout="vertical" initialValues={initial} onValuesChange={(_c, all) => setValues(all)} data-testid="sw-form" onFinish={submit}>
+    <div data-testid="sw-form">
+    <Form form={form} layout="vertical" initialValues={initial} onValuesChange={(_c, all) => setValues(all)} onFinish={submit}>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="sw-form-error" />}
       {a.fields
         .filter((f) => f.kind !== 'hidden' && !hidden.has(f.name))
@@ -271,6 +272,7 @@ export function FormDialog({ dialog, host, onClose }: { dialog: DialogState; hos
         })}
       <button type="submit" hidden />
     </Form>
+    </div>
   );
   const footer = (
     <Space>

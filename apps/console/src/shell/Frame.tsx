@@ -48,18 +48,20 @@ function GlobalSearch() {
     return out;
   }, [q, apps, lang]);
   return (
-    <AutoComplete
-      value={q}
-      options={options}
-      style={{ width: 320 }}
-      onSearch={setQ}
-      onSelect={(v: string) => {
-        setQ('');
-        navigate(v);
-      }}
-    >
-      <Input.Search placeholder={t(lang, 'shell.search')} allowClear data-testid="sw-search" />
-    </AutoComplete>
+    <div data-testid="sw-search">
+      <AutoComplete
+        value={q}
+        options={options}
+        style={{ width: 320 }}
+        placeholder={t(lang, 'shell.search')}
+        allowClear
+        onSearch={setQ}
+        onSelect={(v: string) => {
+          setQ('');
+          navigate(v);
+        }}
+      />
+    </div>
   );
 }
 
