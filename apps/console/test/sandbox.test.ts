@@ -92,13 +92,20 @@ class FakeWorker implements WorkerLike {
   static made: FakeWorker[] = [];
   onmessage: ((e: { data: any }) => void) | null = null;
   terminated = false;
+  blocked = false;
   received: any[] = [];
   constructor(private readonly behaviour: 'hang' | 'echo') {
     FakeWorker.made.push(this);
   }
   postMessage(m: any) {
     this.received.push(m);
-    if (m.type === 'call' && (this.behaviour === 'echo' || m.call.request.code !== 'loop')) {
+    if (m.type === 'call' && this.behaviour === 'hang' && m.call.request.code === 'loop') {
+      // the worker starts running the loop and never answers again
+      setTimeout(() => this.onmessage?.({ data: { type: 'slice', id: m.id } }), 1);
+      this.blocked = true;
+      return;
+    }
+    if (m.type === 'call' && !this.blocked) {
       setTimeout(() => this.onmessage?.({ data: { type: 'result', id: m.id, result: { ok: true, value: m.call.request.code, logs: [], storageWrites: {} } } }), 5);
     }
   }
@@ -113,7 +120,7 @@ describe('worker host watchdog', () => {
     let n = 0;
     const sb = new WorkerSandbox(() => new FakeWorker(n++ === 0 ? 'hang' : 'echo'), async () => null);
     const t0 = Date.now();
-    const [loop, ok] = await Promise.all([sb.run({ request: { op: 'fn', code: 'loop', args: [] }, limits: { timeoutMs: 100 } }), sb.run({ request: { op: 'fn', code: 'fine', args: [] } })]);
+    const [loop, ok] = await Promise.all([sb.run({ request: { op: 'fn', code: 'loop', args: [] }, limits: { timeoutMs: 100 } }), sb.run({ request: { op: 'fn', code: 'fine', args: [] }, limits: { timeoutMs: 50 } })]);
     expect(loop.ok).toBe(false);
     expect(loop.error!.message).toMatch(/stopped \(sandbox restarted\)/);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(100);

@@ -131,7 +131,8 @@ export interface DialogState {
   resolve(v: unknown): void;
 }
 
-function FieldInput({ field, svc, ns, scope }: { field: FieldDef; svc: RuntimeServices; ns: string; scope: Record<string, unknown> }) {
+/** Form.Item injects value/onChange/id into its child: they are passed on to the input. */
+function FieldInput({ field, svc, ns, scope, ...control }: { field: FieldDef; svc: RuntimeServices; ns: string; scope: Record<string, unknown>; [k: string]: unknown }) {
   const [remote, setRemote] = useState<{ value: unknown; label: string }[] | undefined>();
   const source = field.optionsFrom;
   useEffect(() => {
@@ -152,24 +153,24 @@ function FieldInput({ field, svc, ns, scope }: { field: FieldDef; svc: RuntimeSe
   const options = (field.options ?? remote ?? []).map((o) => ({ value: o.value as string, label: o.label }));
   switch (field.kind) {
     case 'textarea':
-      return <Input.TextArea rows={4} placeholder={field.placeholder} />;
+      return <Input.TextArea {...control} rows={4} placeholder={field.placeholder} />;
     case 'password':
-      return <Input.Password placeholder={field.placeholder} autoComplete="new-password" />;
+      return <Input.Password {...control} placeholder={field.placeholder} autoComplete="new-password" />;
     case 'number':
-      return <InputNumber style={{ width: '100%' }} min={field.min} max={field.max} placeholder={field.placeholder} />;
+      return <InputNumber {...control} style={{ width: '100%' }} min={field.min} max={field.max} placeholder={field.placeholder} />;
     case 'select':
-      return <Select options={options} placeholder={field.placeholder} showSearch optionFilterProp="label" loading={Boolean(source) && !remote} allowClear />;
+      return <Select {...control} options={options} placeholder={field.placeholder} showSearch optionFilterProp="label" loading={Boolean(source) && !remote} allowClear />;
     case 'multiselect':
-      return <Select mode="multiple" options={options} placeholder={field.placeholder} loading={Boolean(source) && !remote} />;
+      return <Select {...control} mode="multiple" options={options} placeholder={field.placeholder} loading={Boolean(source) && !remote} />;
     case 'switch':
-      return <Switch />;
+      return <Switch {...control} />;
     case 'date':
-      return <DatePicker style={{ width: '100%' }} />;
+      return <DatePicker {...control} style={{ width: '100%' }} />;
     case 'json':
     case 'yaml':
-      return <Input.TextArea rows={8} style={{ fontFamily: 'monospace' }} placeholder={field.placeholder} />;
+      return <Input.TextArea {...control} rows={8} style={{ fontFamily: 'monospace' }} placeholder={field.placeholder} />;
     default:
-      return <Input placeholder={field.placeholder} />;
+      return <Input {...control} placeholder={field.placeholder} />;
   }
 }
 
@@ -215,6 +216,8 @@ export function FormDialog({ dialog, host, onClose }: { dialog: DialogState; hos
       v = { ...Object.fromEntries(a.fields.filter((f) => f.kind === 'hidden').map((f) => [f.name, initial[f.name]])), ...v };
       for (const f of a.fields) {
         if (f.kind === 'json' && typeof v[f.name] === 'string' && (v[f.name] as string).trim()) v[f.name] = JSON.parse(v[f.name] as string);
+        const d = v[f.name] as { toISOString?: () => string } | undefined;
+        if (f.kind === 'date' && d && typeof d.toISOString === 'function') v[f.name] = d.toISOString();
         if (hidden.has(f.name)) delete v[f.name];
       }
       if (a.beforeSubmit) {

@@ -26,11 +26,6 @@ export interface WorkerLike {
 interface InFlight {
   call: SandboxCall;
   resolve(r: SandboxResult): void;
-  /** ms the worker spent on this call, not counting time the page spent answering its http. */
-  busyMs: number;
-  /** open http requests of this call (the worker is idle for it meanwhile). */
-  httpOpen: number;
-  lastTick: number;
 }
 
 const GRACE_MS = 300;
@@ -40,6 +35,8 @@ export class WorkerSandbox implements Sandbox {
   private readonly calls = new Map<number, InFlight>();
   private nextId = 1;
   private timer: ReturnType<typeof setInterval> | undefined;
+  /** the call whose code the worker is executing right now, and since when. */
+  private running: { id: number; since: number } | undefined;
   restarts = 0;
 
   constructor(
@@ -50,6 +47,7 @@ export class WorkerSandbox implements Sandbox {
   }
 
   private start(): void {
+    this.running = undefined;
     this.worker = this.createWorker();
     this.worker.onmessage = (e) => this.onMessage(e.data);
     this.worker.onerror = () => this.restart('the sandbox worker crashed');
@@ -58,55 +56,43 @@ export class WorkerSandbox implements Sandbox {
   run(call: SandboxCall): Promise<SandboxResult> {
     return new Promise((resolve) => {
       const id = this.nextId++;
-      this.calls.set(id, { call, resolve, busyMs: 0, httpOpen: 0, lastTick: Date.now() });
+      this.calls.set(id, { call, resolve });
       this.worker.postMessage({ type: 'call', id, call });
       this.timer ??= setInterval(() => this.watch(), 50);
     });
   }
 
   private onMessage(m: any): void {
-    if (m?.type === 'result') {
+    if (m?.type === 'slice') {
+      this.running = { id: m.id, since: Date.now() };
+    } else if (m?.type === 'sliceEnd') {
+      if (this.running?.id === m.id) this.running = undefined;
+    } else if (m?.type === 'result') {
+      if (this.running?.id === m.id) this.running = undefined;
       const c = this.calls.get(m.id);
       if (!c) return;
       this.calls.delete(m.id);
       c.resolve(m.result as SandboxResult);
       this.idle();
     } else if (m?.type === 'http') {
-      const c = this.calls.get(m.id);
-      if (c) {
-        this.account(c);
-        c.httpOpen++;
-      }
       const worker = this.worker;
       this.http(m.method, m.url, m.body).then(
         (value) => worker === this.worker && worker.postMessage({ type: 'httpResult', reqId: m.reqId, ok: true, value }),
         (e) => worker === this.worker && worker.postMessage({ type: 'httpResult', reqId: m.reqId, ok: false, error: e instanceof Error ? e.message : String(e) }),
-      ).finally(() => {
-        if (c) {
-          c.lastTick = Date.now();
-          c.httpOpen--;
-        }
-      });
+      );
     }
   }
 
-  private account(c: InFlight): void {
-    const now = Date.now();
-    if (c.httpOpen === 0) c.busyMs += now - c.lastTick;
-    c.lastTick = now;
-  }
-
+  /** The worker runs one piece of user code at a time; the piece running too long is blamed. */
   private watch(): void {
-    for (const [id, c] of this.calls) {
-      this.account(c);
-      const limit = (c.call.limits?.timeoutMs ?? DEFAULT_LIMITS.timeoutMs) + GRACE_MS;
-      if (c.busyMs > limit) {
-        this.calls.delete(id);
-        c.resolve({ ok: false, error: { kind: 'timeout', message: `the function ran longer than ${c.call.limits?.timeoutMs ?? DEFAULT_LIMITS.timeoutMs} ms and was stopped (sandbox restarted)` }, logs: [], storageWrites: {} });
-        this.restart();
-        return;
-      }
-    }
+    const r = this.running;
+    if (!r) return;
+    const c = this.calls.get(r.id);
+    const budget = c?.call.limits?.timeoutMs ?? DEFAULT_LIMITS.timeoutMs;
+    if (Date.now() - r.since <= budget + GRACE_MS) return;
+    this.calls.delete(r.id);
+    c?.resolve({ ok: false, error: { kind: 'timeout', message: `the function ran longer than ${budget} ms and was stopped (sandbox restarted)` }, logs: [], storageWrites: {} });
+    this.restart();
   }
 
   private restart(reason?: string): void {
@@ -114,16 +100,13 @@ export class WorkerSandbox implements Sandbox {
     this.worker.onmessage = null;
     this.worker.terminate();
     this.start();
-    // innocent calls that were running in the old worker start again in the new one
+    // innocent calls that were in the old worker start again in the new one
     for (const [id, c] of this.calls) {
       if (reason) {
         this.calls.delete(id);
         c.resolve({ ok: false, error: { kind: 'thrown', message: reason }, logs: [], storageWrites: {} });
         continue;
       }
-      c.busyMs = 0;
-      c.httpOpen = 0;
-      c.lastTick = Date.now();
       this.worker.postMessage({ type: 'call', id, call: c.call });
     }
     this.idle();

@@ -47,6 +47,8 @@ export interface SandboxResult {
 export interface SandboxHostBridge {
   /** performs an HTTP call for the sandbox; the page decides what is allowed. */
   http(method: string, url: string, body?: unknown): Promise<unknown>;
+  /** told when user code starts and stops running synchronously (the watchdog blames by it). */
+  slice?(running: boolean): void;
 }
 
 /** JSX element description produced in the sandbox. */
@@ -103,7 +105,8 @@ export class SandboxCore {
     private readonly compileJsx: (source: string) => string,
   ) {}
 
-  async run(call: SandboxCall): Promise<SandboxResult> {
+  /** Runs one call; `bridge` overrides the default host bridge for this call only. */
+  async run(call: SandboxCall, bridge: SandboxHostBridge = this.bridge): Promise<SandboxResult> {
     const limits = { ...DEFAULT_LIMITS, ...call.limits };
     const logs: string[] = [];
     const storage = { ...(call.storage ?? {}) };
@@ -122,18 +125,20 @@ export class SandboxCore {
     let cpuUsed = 0;
     let sliceStart = 0;
     const startSlice = () => {
+      bridge.slice?.(true);
       sliceStart = Date.now();
       rt.setInterruptHandler(shouldInterruptAfterDeadline(sliceStart + Math.max(1, limits.timeoutMs - cpuUsed)));
     };
     const endSlice = () => {
       cpuUsed += Date.now() - sliceStart;
+      bridge.slice?.(false);
     };
     const ctx: QuickJSContext = rt.newContext();
     const pending = new Set<QuickJSDeferredPromise>();
     let wake: (() => void) | undefined;
     const handles: QuickJSHandle[] = [];
     try {
-      this.install(ctx, call, logs, storage, storageWrites, pending, () => wake?.());
+      this.install(ctx, bridge, call, logs, storage, storageWrites, pending, () => wake?.());
       startSlice();
       const pre = ctx.evalCode(PRELUDE, 'prelude.js');
       if (pre.error) throw new Error('sandbox prelude failed: ' + JSON.stringify(ctx.dump(pre.error)));
@@ -203,6 +208,7 @@ export class SandboxCore {
       const msg = (e as Error).message ?? String(e);
       return { ok: false, error: classify({ name: 'Error', message: msg }, limits, false), logs, storageWrites };
     } finally {
+      bridge.slice?.(false);
       for (const d of pending) if (d.alive) d.dispose();
       for (const h of handles) if (h.alive) h.dispose();
       try {
@@ -232,6 +238,7 @@ export class SandboxCore {
 
   private install(
     ctx: QuickJSContext,
+    bridge: SandboxHostBridge,
     call: SandboxCall,
     logs: string[],
     storage: Record<string, unknown>,
@@ -256,7 +263,7 @@ export class SandboxCore {
       const bodyText = ctx.typeof(b) === 'string' ? ctx.getString(b) : undefined;
       const d = ctx.newPromise();
       pending.add(d);
-      this.bridge
+      bridge
         .http(method, url, bodyText === undefined ? undefined : JSON.parse(bodyText))
         .then(
           (v) => {

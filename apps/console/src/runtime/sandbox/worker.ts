@@ -1,7 +1,7 @@
 // The sandbox Web Worker: QuickJS (WebAssembly) evaluating page code. The page may terminate
 // this worker at any time (runaway code) and start a new one.
 import { newQuickJSWASMModuleFromVariant } from 'quickjs-emscripten-core';
-import { DEFAULT_LIMITS, SandboxCore, type SandboxCall } from './core.js';
+import { DEFAULT_LIMITS, SandboxCore, type SandboxCall, type SandboxHostBridge } from './core.js';
 import { compileJsx, substitutePlaceholders } from './jsx.js';
 
 type Inbound = { type: 'call'; id: number; call: SandboxCall } | { type: 'httpResult'; reqId: number; ok: boolean; value?: unknown; error?: string };
@@ -9,21 +9,23 @@ type Inbound = { type: 'call'; id: number; call: SandboxCall } | { type: 'httpRe
 const scope = self as unknown as { postMessage(m: unknown): void; onmessage: ((e: MessageEvent<Inbound>) => void) | null };
 const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
 let nextReq = 1;
-let currentCall = 0;
+
+/** The bridge of one call: its http requests and its running slices carry its id. */
+function bridgeFor(id: number): SandboxHostBridge {
+  return {
+    http(method, url, body) {
+      const reqId = nextReq++;
+      scope.postMessage({ type: 'http', id, reqId, method, url, body });
+      return new Promise((resolve, reject) => waiting.set(reqId, { resolve, reject }));
+    },
+    slice(running) {
+      scope.postMessage({ type: running ? 'slice' : 'sliceEnd', id });
+    },
+  };
+}
 
 const corePromise = newQuickJSWASMModuleFromVariant(import('@jitl/quickjs-wasmfile-release-sync')).then(
-  (qjs) =>
-    new SandboxCore(
-      qjs,
-      {
-        http(method, url, body) {
-          const reqId = nextReq++;
-          scope.postMessage({ type: 'http', id: currentCall, reqId, method, url, body });
-          return new Promise((resolve, reject) => waiting.set(reqId, { resolve, reject }));
-        },
-      },
-      compileJsx,
-    ),
+  (qjs) => new SandboxCore(qjs, { http: () => Promise.reject(new Error('no bridge')) }, compileJsx),
 );
 corePromise.then(() => scope.postMessage({ type: 'ready' }));
 
@@ -44,8 +46,7 @@ scope.onmessage = async (e) => {
     // interrupt is a backstop for when the page cannot (e.g. it is itself busy)
     const budget = call.limits?.timeoutMs ?? DEFAULT_LIMITS.timeoutMs;
     call = { ...call, limits: { ...call.limits, timeoutMs: budget * 2 + 500 } };
-    currentCall = m.id;
-    const result = await core.run(call);
+    const result = await core.run(call, bridgeFor(m.id));
     scope.postMessage({ type: 'result', id: m.id, result });
   }
 };
