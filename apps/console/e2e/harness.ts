@@ -15,6 +15,8 @@ export const CONSOLE_DIR = resolve(import.meta.dirname, '..');
 export const REPO_DIR = resolve(CONSOLE_DIR, '../..');
 export const CHROMIUM = process.env.SREWORKS_CHROMIUM ?? '/usr/bin/chromium';
 export const ADMIN_PASSWORD = 'e2e-admin-password-1';
+/** ../shared/fixtures from the repository root (one level more from a worktree under /work/wt). */
+export const FIXTURES = [process.env.SREWORKS_FIXTURES, join(REPO_DIR, '../shared/fixtures'), join(REPO_DIR, '../../shared/fixtures')].filter((d): d is string => Boolean(d)).find((d) => existsSync(d));
 
 function newestMtime(dir: string): number {
   let t = 0;

@@ -186,6 +186,55 @@ describe('page runtime', () => {
     await waitFor(() => expect(notes).toContain('navigate /apps/x/other?id=7'));
   });
 
+  it('opens a form from a toolbar button, validates, refuses on a server error, then submits and runs follow-ups', async () => {
+    const bodies: unknown[] = [];
+    routes['GET /api/teams'] = () => [{ name: 't1' }];
+    routes['POST /api/teams'] = (b) => {
+      bodies.push(b);
+      if ((b as any).name === 'taken') throw new ApiError(409, 'IAM_TEAM_EXISTS', 'team "taken" already exists');
+      return { id: 'x1', ...(b as object) };
+    };
+    const { container } = show({
+      layout: fluid({
+        id: 'teams',
+        type: 'List',
+        props: { label: 'teams' },
+        dataSource: { kind: 'api', url: '/api/teams' },
+        toolbar: [{ key: 'create', label: 'Create' }],
+        actions: {
+          'toolbar.create': [
+            {
+              kind: 'openForm', display: 'modal', title: 'Create team',
+              fields: [{ name: 'name', label: 'Name', required: true, pattern: '^[a-z0-9-]+$' }, { name: 'size', label: 'Size', kind: 'number' }, { name: 'kind', kind: 'hidden', defaultValue: 'team' }],
+              beforeSubmit: { $fn: 'function (values) { return { pass: true, transformParams: { name: values.name.trim() } }; }' },
+              submit: { method: 'POST', url: '/api/teams' },
+              successMessage: 'created $(result.name)',
+              then: [{ kind: 'message', text: 'id=$(result.id)' }, { kind: 'refresh', targets: ['teams'] }],
+            },
+          ],
+        },
+      }),
+    });
+    await waitFor(() => expect(screen.getByTestId('list-teams').textContent).toBe('t1'), { timeout: 5000 });
+    fireEvent.click(container.querySelector('[data-testid=sw-toolbar-teams-create]')!);
+    const input = (await waitFor(() => document.querySelector('#name') as HTMLInputElement)) as HTMLInputElement;
+    const submit = () => act(async () => fireEvent.click(document.querySelector('[data-testid=sw-form-submit]')!));
+    fireEvent.change(input, { target: { value: 'Bad Name' } });
+    await submit();
+    await waitFor(() => expect(document.body.textContent).toContain('must match'));
+    expect(bodies).toEqual([]);
+    fireEvent.change(input, { target: { value: 'taken' } });
+    await submit();
+    await waitFor(() => expect(document.querySelector('[data-testid=sw-form-error]')?.textContent).toMatch(/already exists/));
+    fireEvent.change(input, { target: { value: 'fresh' } });
+    await submit();
+    await waitFor(() => expect(notes).toContain('info: id=x1'), { timeout: 5000 });
+    expect(notes).toContain('success: created fresh');
+    expect(bodies[bodies.length - 1]).toEqual({ name: 'fresh', kind: 'team' });
+    await waitFor(() => expect(document.querySelector('[data-testid=sw-form]')).toBeNull());
+    expect(requests.filter((r) => r === 'GET /api/teams').length).toBe(2);
+  });
+
   it('renders grid layouts and JSX templates from the allow-list only', async () => {
     const { container } = show({
       layout: {

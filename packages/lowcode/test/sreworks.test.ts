@@ -3,7 +3,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importSreworksExport, validatePage } from '../src/browser.js';
 
-const DIR = join(import.meta.dirname, '../../../../../shared/fixtures/sreworks/pages');
+// ../shared/fixtures from the repository root (one level more from a worktree under /work/wt)
+const ROOT = join(import.meta.dirname, '../../..');
+const DIR = [process.env.SREWORKS_FIXTURES, join(ROOT, '../shared/fixtures'), join(ROOT, '../../shared/fixtures')]
+  .filter((d): d is string => Boolean(d))
+  .map((d) => join(d, 'sreworks/pages'))
+  .find((d) => existsSync(d)) ?? join(ROOT, '../shared/fixtures/sreworks/pages');
 
 describe('SREWorks page import', () => {
   it('finds the fixtures', () => {
