@@ -11,7 +11,11 @@ import { AppsProvider, homePage, menuTrail, useApps, type AppInfo } from './apps
 import { Icon } from './icons.js';
 import { pick, t } from './i18n.js';
 
-const PageHost = lazy(() => import('./PageHost.js').then((m) => ({ default: m.PageHost })));
+// Signed in: start fetching the page runtime and booting the sandbox worker right away, in
+// parallel with the frame, instead of when the first page asks for them.
+const pageHostModule = import('./PageHost.js');
+void import('../runtime/sandbox/shared.js').then((m) => m.sharedSandbox());
+const PageHost = lazy(() => pageHostModule.then((m) => ({ default: m.PageHost })));
 
 function Spinner() {
   return (

@@ -6,12 +6,10 @@ import { Alert, App as AntApp, Skeleton } from 'antd';
 import type { PageDef } from '@sreworks/lowcode/browser';
 import { PageView } from '../runtime/PageView.js';
 import { ServicesContext, type RuntimeServices } from '../runtime/services.js';
-import { browserSandbox, platformHttp, type Sandbox } from '../runtime/sandbox/client.js';
+import { setSandboxApi, sharedSandbox } from '../runtime/sandbox/shared.js';
 import { loadWidgetRegistry, type WidgetRegistry } from '../runtime/widgets.js';
 import { useAuth } from './auth.js';
 import { usePrefs } from './prefs.js';
-
-let sandbox: Sandbox | undefined;
 
 export function PageHost({ appId, pageId }: { appId: string; pageId: string }) {
   const { api, me } = useAuth();
@@ -37,12 +35,13 @@ export function PageHost({ appId, pageId }: { appId: string; pageId: string }) {
     };
   }, [api, appId, pageId]);
 
-  sandbox ??= browserSandbox(platformHttp((m, u, b) => api.request(m, u, b), window.location.origin));
+  setSandboxApi(api);
+  const sandbox = sharedSandbox();
   const services: RuntimeServices | undefined = useMemo(
     () =>
       registry && {
         api,
-        sandbox: sandbox!,
+        sandbox,
         registry,
         lang,
         storage: window.localStorage,
@@ -58,7 +57,7 @@ export function PageHost({ appId, pageId }: { appId: string; pageId: string }) {
           message[level](text);
         },
       },
-    [api, registry, lang, navigate, appId, message],
+    [api, registry, lang, navigate, appId, message, sandbox],
   );
   const onQueryChange = useCallback((q: URLSearchParams) => setQuery(q, { replace: true }), [setQuery]);
   const user = useMemo(() => (me ? { ...me.user, teams: me.teams, lang } : undefined), [me, lang]);
