@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execSync } from 'node:child_process';
 
 const consoleDir = 'apps/console';
-if (existsSync(join(consoleDir, 'package.json'))) {
+if (existsSync(join(consoleDir, 'index.html'))) {
   const dist = join(consoleDir, 'dist', 'index.html');
   const newest = (dir) => {
     let m = 0;

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ApiError } from './client.js';
 import { registerPlatformCommands } from './commands/platform.js';
+import { registerAiopsCommands } from './commands/aiops.js';
 
 export function buildProgram(): Command {
   const program = new Command('sreworks')
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .option('-o, --output <format>', 'table | json | yaml', 'table')
     .showHelpAfterError();
   registerPlatformCommands(program);
+  registerAiopsCommands(program);
   return program;
 }
 

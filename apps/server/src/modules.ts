@@ -1,4 +1,5 @@
 // The platform's feature modules, in registration order. Add a package's module here.
+import { aiopsMigrations, aiopsPermissions, aiopsRoutes } from '@sreworks/aiops';
 import type { PlatformModule } from './core/module.js';
 import { identityMigrations } from './identity/migrations.js';
 import { identityPermissions } from './identity/permissions.js';
@@ -24,5 +25,13 @@ export function builtinModules(): PlatformModule[] {
       await app.register(scopeRoutes, { prefix: '/api', scope: ctx.scope });
     },
   };
-  return [identity, scope];
+  const aiops: PlatformModule = {
+    name: 'aiops',
+    permissions: aiopsPermissions,
+    migrations: aiopsMigrations,
+    async routes(app, ctx) {
+      await app.register(aiopsRoutes, { prefix: '/api', store: ctx.store });
+    },
+  };
+  return [identity, scope, aiops];
 }

@@ -54,8 +54,10 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
-  // FULL: an acknowledged write survives power loss / kill -9 (WAL + NORMAL may lose the tail).
-  sqlite.pragma('synchronous = FULL');
+  // WAL + NORMAL: a committed transaction survives a process crash (kill -9), since the WAL is
+  // written before commit returns; only an OS crash or power cut may lose the last commits.
+  // SREWORKS_SQLITE_SYNC=FULL trades write throughput for power-loss durability.
+  sqlite.pragma(`synchronous = ${process.env.SREWORKS_SQLITE_SYNC === 'FULL' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });

@@ -35,7 +35,7 @@ export function registerPlatformCommands(program: Command): void {
       const res = await fetch(c.config.url + '/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: o.username, password }) });
       if (!res.ok) throw new Error(`login failed: ${res.status} ${(await res.json().catch(() => ({})) as any)?.error?.message ?? ''}`);
       const cookies = res.headers.getSetCookie().map((s) => s.split(';')[0]).join('; ');
-      const csrf = (await res.json()).csrfToken;
+      const csrf = ((await res.json()) as { csrfToken: string }).csrfToken;
       const expiresAt = new Date(Date.now() + Number(o.expiresInDays) * 86400_000).toISOString();
       const tr = await fetch(c.config.url + '/api/tokens', {
         method: 'POST',
@@ -43,7 +43,7 @@ export function registerPlatformCommands(program: Command): void {
         body: JSON.stringify({ name: `cli@${hostname()}`, scopes: String(o.scopes).split(','), expiresAt }),
       });
       if (!tr.ok) throw new Error(`token creation failed: ${tr.status}`);
-      const { token } = await tr.json();
+      const { token } = (await tr.json()) as { token: string };
       const p = saveCliConfig({ url: c.config.url, token });
       process.stdout.write(`logged in to ${c.config.url} as ${o.username}; token saved to ${p}\n`);
     });

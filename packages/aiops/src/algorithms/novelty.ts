@@ -1,0 +1,191 @@
+// A streaming novelty detector: a point is anomalous when the recent shape of the series
+// (its value and its last few values, quantised on the range seen so far) has never, or hardly
+// ever, been seen before, or when the value leaves the range seen so far. The raw novelty is
+// turned into a probability with an "anomaly likelihood" (how unusual the recent average novelty
+// is against its own long-run distribution, Ahmad et al. 2017), so one threshold fits all series.
+// Everything is causal: each score uses only the current and earlier points.
+
+import type { StreamingDetector } from './anomaly.js';
+
+export interface NoveltyOptions {
+  /** quantisation levels over the observed range. */
+  levels?: number;
+  /** pattern lengths compared (1 = the value alone). */
+  orders?: number[];
+  /** points before any score is given. */
+  warmup?: number;
+  /** range excess (share of the range) that counts as a spatial anomaly. */
+  spatialTolerance?: number;
+  /** short and long windows of the anomaly likelihood. */
+  shortWindow?: number;
+  longWindow?: number;
+  /** points a fired alarm damps further alarms for. */
+  refractory?: number;
+  /** most points kept for re-quantisation. */
+  history?: number;
+  /** weight of the level-shift test (robust z of the short mean against the long window). */
+  shiftWeight?: number;
+  /** z (in robust σ) at which the level-shift test scores 0.5. */
+  shiftZ?: number;
+}
+
+const DEF: Required<NoveltyOptions> = {
+  levels: 20,
+  orders: [1, 2],
+  warmup: 100,
+  spatialTolerance: 0.03,
+  shortWindow: 5,
+  longWindow: 2000,
+  refractory: 150,
+  history: 50_000,
+  // off by default: on NAB it fires along whole level shifts and costs more in false positives
+  shiftWeight: 0,
+  shiftZ: 6,
+};
+
+export class NoveltyDetector implements StreamingDetector {
+  readonly name = 'novelty';
+  private readonly o: Required<NoveltyOptions>;
+  private values: number[] = [];
+  private lo = Infinity;
+  private hi = -Infinity;
+  private qLo = 0;
+  private step = 0;
+  private counts: Map<string, number>[] = [];
+  private levelsSeen: number[] = [];
+  // anomaly likelihood state
+  private raws: number[] = [];
+  private rawSum = 0;
+  private rawSq = 0;
+  private shortSum = 0;
+  private sinceAlarm = Infinity;
+  private t = 0;
+
+  constructor(opts: NoveltyOptions = {}) {
+    this.o = { ...DEF, ...opts };
+    this.counts = this.o.orders.map(() => new Map());
+  }
+
+  update(value: number): number {
+    if (!Number.isFinite(value)) return 0;
+    this.t++;
+    const o = this.o;
+    const prevLo = this.lo;
+    const prevHi = this.hi;
+    const range = prevHi - prevLo;
+    let spatial = 0;
+    if (this.t > o.warmup && range > 0) {
+      if (value > prevHi + o.spatialTolerance * range || value < prevLo - o.spatialTolerance * range) spatial = 1;
+    }
+    if (value < this.lo) this.lo = value;
+    if (value > this.hi) this.hi = value;
+    this.values.push(value);
+    if (this.values.length > o.history) this.values.shift();
+    // re-quantise when the range has grown enough that the grid is too coarse
+    const r = this.hi - this.lo;
+    if (this.step === 0 ? r > 0 : r / o.levels > this.step * 2) this.requantise();
+    let raw = 0;
+    if (this.step > 0) raw = this.observe(true);
+    // anomaly likelihood of the short-term mean novelty against the long-run distribution
+    this.raws.push(raw);
+    this.rawSum += raw;
+    this.rawSq += raw * raw;
+    this.shortSum += raw;
+    if (this.raws.length > o.shortWindow) this.shortSum -= this.raws[this.raws.length - 1 - o.shortWindow]!;
+    if (this.raws.length > o.longWindow) {
+      const old = this.raws.shift()!;
+      this.rawSum -= old;
+      this.rawSq -= old * old;
+    }
+    if (this.t <= o.warmup) return 0;
+    const n = this.raws.length;
+    const mean = this.rawSum / n;
+    const sd = Math.sqrt(Math.max(1e-6, this.rawSq / n - mean * mean));
+    const short = this.shortSum / Math.min(n, o.shortWindow);
+    const lik = 1 - tail((short - mean) / Math.max(sd, 0.03));
+    let score = logScale(lik);
+    if (o.shiftWeight > 0) score = Math.max(score, o.shiftWeight * this.shiftScore());
+    if (spatial) score = 1;
+    if (o.refractory > 0) {
+      if (this.sinceAlarm < o.refractory) score *= this.sinceAlarm / o.refractory;
+      this.sinceAlarm = score >= 0.5 ? 0 : this.sinceAlarm + 1;
+    }
+    return score;
+  }
+
+  /** Robust z of the mean of the last few points against the median/MAD of the long window. */
+  private shiftScore(): number {
+    const n = this.values.length;
+    const w = Math.min(n, this.o.longWindow);
+    if (w < 50) return 0;
+    const k = this.o.shortWindow;
+    // sample the long window (at most 256 points) for median and MAD, excluding the short window
+    const stride = Math.max(1, Math.floor((w - k) / 256));
+    const xs: number[] = [];
+    for (let i = n - w; i < n - k; i += stride) xs.push(this.values[i]!);
+    xs.sort((a, b) => a - b);
+    const med = xs[xs.length >> 1]!;
+    const dev = xs.map((x) => Math.abs(x - med)).sort((a, b) => a - b);
+    const mad = dev[dev.length >> 1]! * 1.4826;
+    const range = this.hi - this.lo;
+    const scale = Math.max(mad, range * 0.01, 1e-12);
+    let sum = 0;
+    for (let i = n - k; i < n; i++) sum += this.values[i]!;
+    const z = Math.abs(sum / k - med) / scale;
+    return z / (z + this.o.shiftZ);
+  }
+
+  private key(order: number, end: number): string {
+    let k = '';
+    for (let j = end - order + 1; j <= end; j++) k += Math.floor((this.values[j]! - this.qLo) / this.step) + ',';
+    return k;
+  }
+
+  /** Novelty of the last point; records its patterns. */
+  private observe(record: boolean): number {
+    const end = this.values.length - 1;
+    let nov = 0;
+    let w = 0;
+    this.o.orders.forEach((order, i) => {
+      if (end - order + 1 < 0) return;
+      const k = this.key(order, end);
+      const m = this.counts[i]!;
+      const c = m.get(k) ?? 0;
+      nov += 1 / (1 + c);
+      w += 1;
+      if (record) m.set(k, c + 1);
+    });
+    return w ? nov / w : 0;
+  }
+
+  private requantise(): void {
+    const r = this.hi - this.lo;
+    this.step = r / this.o.levels;
+    this.qLo = this.lo;
+    this.counts = this.o.orders.map(() => new Map());
+    const n = this.values.length;
+    // replay history into the new grid (all but the newest point, which observe() adds)
+    this.o.orders.forEach((order, i) => {
+      const m = this.counts[i]!;
+      for (let end = order - 1; end < n - 1; end++) {
+        const k = this.key(order, end);
+        m.set(k, (m.get(k) ?? 0) + 1);
+      }
+    });
+  }
+}
+
+/** Upper tail probability of the standard normal. */
+export function tail(z: number): number {
+  // Abramowitz–Stegun 7.1.26 via erfc
+  const x = z / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * Math.abs(x));
+  const y = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
+  return x >= 0 ? 0.5 * y : 1 - 0.5 * y;
+}
+
+/** Maps a likelihood near 1 to [0, 1] on a log scale (1 − 1e-10 → 1), as NAB's HTM detector. */
+export function logScale(lik: number): number {
+  const v = Math.log(1.0000000001 - lik) / Math.log(1 - 0.9999999999);
+  return v < 0 ? 0 : v > 1 ? 1 : v;
+}

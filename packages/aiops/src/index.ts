@@ -1,0 +1,17 @@
+// @sreworks/aiops: pure algorithms (src/algorithms, no platform imports) and their services.
+export * from './algorithms/log-templates.js';
+export * from './algorithms/metrics.js';
+export { parseCsv, parseCsvObjects, toCsv, csvField } from './io/csv.js';
+export * from './algorithms/anomaly.js';
+export * from './algorithms/novelty.js';
+export * from './algorithms/nab.js';
+export * from './algorithms/periodicity.js';
+export { hpFilter, modwt, fisherPValue, acf, periodogram, median, mad, biweightMidvariance } from './algorithms/dsp.js';
+export * from './algorithms/forecast.js';
+export * from './algorithms/rca.js';
+export * from './services/parse.js';
+export * from './services/operations.js';
+export * from './services/commands.js';
+export { aiopsPermissions } from './services/permissions.js';
+export { aiopsMigrations, RunStore, type Run, type RunKind, type RunStatus } from './services/runs.js';
+export { aiopsRoutes, type AiopsRoutesOptions } from './routes.js';

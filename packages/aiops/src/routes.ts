@@ -1,0 +1,240 @@
+// HTTP routes of the AIOps services under /aiops. Small inputs run synchronously (200 with the
+// result); large ones, or `?mode=async`, start a background run (202) to poll with GET
+// /aiops/runs/:id. Every run is recorded in aiops_run with its parameters, an input summary,
+// the output and the timing.
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { InputError, NotFoundError, toSchema, z } from '@sreworks/kernel';
+import type { Store } from '@sreworks/store';
+import { DETECTORS } from './algorithms/anomaly.js';
+import { findPeriods, forecastSeries, mineTemplates, rootCauses, scoreAnomalies } from './services/operations.js';
+import { RunStore, type Run, type RunKind } from './services/runs.js';
+
+export interface AiopsRoutesOptions {
+  store: Store;
+  /** inputs larger than this (lines, points or metric values) run in the background. */
+  syncLimit?: number;
+}
+
+const TAGS = ['aiops'];
+const MAX_HUBER_POINTS = 20_000;
+
+const values = z.array(z.number().nullable()).min(1).max(10_000_000).describe('series values in time order; null = missing');
+const mode = z.strictObject({ mode: z.enum(['auto', 'sync', 'async']).optional() });
+
+const bodies = {
+  'log-templates': z.strictObject({
+    lines: z.array(z.string()).max(5_000_000).describe('one log message per element'),
+    similarity: z.number().gt(0).lte(1).optional(),
+  }),
+  anomalies: z.strictObject({
+    values,
+    detector: z.enum(DETECTORS).optional(),
+    params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.array(z.number())])).optional(),
+  }),
+  periods: z.strictObject({ values, periodogram: z.enum(['ls', 'huber']).optional() }),
+  forecast: z.strictObject({
+    values,
+    horizon: z.int().min(1).max(100_000),
+    period: z.int().min(0).optional(),
+    level: z.number().gt(0).lt(1).optional(),
+  }),
+  rca: z.strictObject({
+    normal: z.record(z.string(), z.array(z.number().nullable())).describe('metric column `<service>_<metric>` → values before the fault'),
+    anomalous: z.record(z.string(), z.array(z.number().nullable())).describe('same columns in the fault window'),
+    dependsOn: z.record(z.string(), z.array(z.string())).optional(),
+    changes: z.array(z.string()).optional(),
+    logAnomalies: z.record(z.string(), z.number().min(0).max(1)).optional(),
+    method: z.enum(['combined', 'baro', 'nsigma']).optional(),
+  }),
+} as const;
+
+const runSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  status: z.enum(['running', 'succeeded', 'failed']),
+  params: z.record(z.string(), z.any()),
+  inputSummary: z.record(z.string(), z.any()),
+  error: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+});
+const runWithResult = z.object({ run: runSchema, result: z.any().optional() });
+
+const nums = (xs: readonly (number | null)[]) => xs.map((v) => (v === null ? NaN : v));
+const cols = (r: Record<string, (number | null)[]>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, nums(v)]));
+
+type Job = { size: number; params: Record<string, unknown>; summary: Record<string, unknown>; exec: () => unknown };
+
+function summarise(vs: readonly (number | null)[]): Record<string, unknown> {
+  let n = 0;
+  let missing = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of vs) {
+    if (v === null || !Number.isFinite(v)) missing++;
+    else {
+      n++;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return { points: vs.length, missing, min: n ? min : null, max: n ? max : null };
+}
+
+/** Builds the job for one kind from a validated body. */
+function jobFor(kind: RunKind, body: any): Job {
+  switch (kind) {
+    case 'log-templates': {
+      const lines = body.lines as string[];
+      const bytes = lines.reduce((p, l) => p + l.length, 0);
+      const params = body.similarity === undefined ? {} : { similarity: body.similarity };
+      return { size: lines.length, params, summary: { lines: lines.length, chars: bytes }, exec: () => mineTemplates(lines, params) };
+    }
+    case 'anomalies': {
+      const detector = body.detector ?? 'novelty';
+      const params = body.params ?? {};
+      return { size: body.values.length, params: { detector, ...params }, summary: summarise(body.values), exec: () => ({ scores: scoreAnomalies(nums(body.values), detector, params) }) };
+    }
+    case 'periods': {
+      const periodogram = body.periodogram ?? 'ls';
+      if (periodogram === 'huber' && body.values.length > MAX_HUBER_POINTS) {
+        throw new InputError(`the huber periodogram is limited to ${MAX_HUBER_POINTS} points; use ls`, { field: 'body.periodogram' }, 'AIOPS_PARAMS_INVALID');
+      }
+      return { size: body.values.length, params: { periodogram }, summary: summarise(body.values), exec: () => ({ periods: findPeriods(nums(body.values), { periodogram }) }) };
+    }
+    case 'forecast':
+      return {
+        size: body.values.length,
+        params: { horizon: body.horizon, period: body.period ?? null, level: body.level ?? 0.95 },
+        summary: summarise(body.values),
+        exec: () => forecastSeries(nums(body.values), body.horizon, body.period, body.level),
+      };
+    case 'rca': {
+      const size = Object.values(body.anomalous as Record<string, unknown[]>).reduce((p, v) => p + v.length, 0) + Object.values(body.normal as Record<string, unknown[]>).reduce((p, v) => p + v.length, 0);
+      const method = body.method ?? 'combined';
+      return {
+        size,
+        params: { method },
+        summary: {
+          columns: Object.keys(body.anomalous).length,
+          normalRows: Math.max(0, ...Object.values(body.normal as Record<string, unknown[]>).map((v) => v.length)),
+          anomalousRows: Math.max(0, ...Object.values(body.anomalous as Record<string, unknown[]>).map((v) => v.length)),
+          changes: body.changes?.length ?? 0,
+          topology: body.dependsOn ? Object.keys(body.dependsOn).length : 0,
+        },
+        exec: () => ({
+          ranking: rootCauses({ normal: cols(body.normal), anomalous: cols(body.anomalous), dependsOn: body.dependsOn, changes: body.changes, logAnomalies: body.logAnomalies }, method),
+        }),
+      };
+    }
+  }
+}
+
+const SUMMARY: Record<RunKind, string> = {
+  'log-templates': 'Mine log templates (one per line) with the streaming Drain-family miner',
+  anomalies: 'Score each point of a series for anomaly (streaming, no look-ahead)',
+  periods: 'Detect the periods of a series (RobustPeriod: MODWT, Fisher test, ACF validation)',
+  forecast: 'Forecast a series with seasonal Holt-Winters and prediction intervals',
+  rca: 'Rank likely root-cause services from normal and fault-window metrics',
+};
+
+export const aiopsRoutes: FastifyPluginAsync<AiopsRoutesOptions> = async (app: FastifyInstance, opts) => {
+  if (!opts?.store) throw new Error('aiopsRoutes needs { store }');
+  const runs = new RunStore(opts.store);
+  const syncLimit = opts.syncLimit ?? 50_000;
+  const pending = new Set<Promise<void>>();
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...pending]);
+  });
+
+  const userOf = (req: FastifyRequest): string | undefined => (req as FastifyRequest & { auth?: { userId?: string } }).auth?.userId;
+
+  for (const kind of Object.keys(bodies) as RunKind[]) {
+    app.post(
+      `/aiops/${kind}`,
+      {
+        schema: {
+          tags: TAGS,
+          summary: SUMMARY[kind],
+          body: toSchema(bodies[kind]),
+          querystring: toSchema(mode),
+          response: { 200: toSchema(runWithResult, 'output'), 202: toSchema(z.object({ run: runSchema }), 'output') },
+        },
+        config: { permission: 'aiops.run' },
+      },
+      async (req, reply) => {
+        const job = jobFor(kind, req.body);
+        const m = (req.query as { mode?: string }).mode ?? 'auto';
+        const background = m === 'async' || (m === 'auto' && job.size > syncLimit);
+        const run = await runs.create(kind, job.params, job.summary, userOf(req));
+        (req as FastifyRequest & { auditTarget?: string }).auditTarget = `aiops-run/${run.id}`;
+        const execute = async (): Promise<{ output?: unknown; error?: unknown }> => {
+          const t0 = performance.now();
+          try {
+            const output = job.exec();
+            await runs.finish(run.id, { output, durationMs: performance.now() - t0 });
+            return { output };
+          } catch (e) {
+            await runs.finish(run.id, { error: (e as Error).message, durationMs: performance.now() - t0 });
+            return { error: e };
+          }
+        };
+        if (background) {
+          const p = new Promise<void>((resolve) => setImmediate(resolve))
+            .then(execute)
+            .then((r) => {
+              if (r.error) req.log.warn({ err: r.error, run: run.id }, 'aiops background run failed');
+            })
+            .catch((e) => req.log.error({ err: e, run: run.id }, 'aiops run could not be recorded'))
+            .finally(() => pending.delete(p));
+          pending.add(p);
+          return reply.code(202).send({ run });
+        }
+        const r = await execute();
+        if (r.error) throw r.error;
+        const saved = await runs.get(run.id);
+        return { run: saved!.run, result: r.output };
+      },
+    );
+  }
+
+  app.get(
+    '/aiops/runs',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'List recorded AIOps runs, newest first',
+        querystring: toSchema(z.strictObject({ kind: z.enum(Object.keys(bodies) as [RunKind, ...RunKind[]]).optional(), limit: z.coerce.number().int().min(1).max(500).optional(), cursor: z.string().optional() })),
+        response: { 200: toSchema(z.object({ items: z.array(runSchema), nextCursor: z.string().nullable() }), 'output') },
+      },
+      config: { permission: 'aiops.read' },
+    },
+    async (req) => {
+      const q = req.query as { kind?: string; limit?: number | string; cursor?: string };
+      return runs.list({ kind: q.kind, limit: q.limit === undefined ? undefined : Number(q.limit), cursor: q.cursor });
+    },
+  );
+
+  app.get(
+    '/aiops/runs/:id',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Get one AIOps run with its result',
+        params: toSchema(z.strictObject({ id: z.string().min(1).max(64) })),
+        response: { 200: toSchema(runWithResult, 'output') },
+      },
+      config: { permission: 'aiops.read' },
+    },
+    async (req) => {
+      const { id } = req.params as { id: string };
+      const got = await runs.get(id);
+      if (!got) throw new NotFoundError(`aiops run ${id} not found`, 'AIOPS_RUN_NOT_FOUND', { field: 'params.id' });
+      return got.run.status === 'succeeded' ? { run: got.run, result: got.output } : { run: got.run };
+    },
+  );
+};
+
+export type { Run };
