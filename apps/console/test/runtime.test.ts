@@ -140,17 +140,26 @@ describe('page runtime', () => {
       ),
     });
     await waitFor(() => expect(screen.getByTestId('list-fine').textContent).toBe('ok'), { timeout: 5000 });
-    await waitFor(() => expect(container.querySelector('[data-node=slow] [data-testid=sw-node-error]')?.textContent).toMatch(/ran longer than 1000 ms/), { timeout: 8000 });
+    await waitFor(() => expect(container.querySelector('[data-node=slow]')?.getAttribute('data-error')).toMatch(/ran longer than 1000 ms/), { timeout: 8000 });
     await waitFor(() => expect(container.querySelector('[data-node=boom]')?.textContent).toMatch(/widget exploded/), { timeout: 5000 });
     expect(container.querySelector('[data-testid=sw-unknown-widget]')?.textContent).toMatch(/Unknown widget type "Chart"/);
-    expect(container.querySelector('[data-node=bad] [data-testid=sw-node-error]')?.textContent).toMatch(/no route GET \/api\/nope/);
+    expect(container.querySelector('[data-node=bad]')?.getAttribute('data-error')).toMatch(/no route GET \/api\/nope/);
+    expect(container.querySelector('[data-node=bad]')?.textContent).toContain('widget saw error');
     expect(container.querySelector('[data-testid=sw-unsupported]')?.textContent).toMatch(/not supported yet/);
+  });
+
+  it('reloads a data source on its refresh interval', async () => {
+    let n = 0;
+    routes['GET /api/tick'] = () => [{ name: `t${++n}` }];
+    show({ layout: fluid({ id: 'r', type: 'List', props: { label: 'tick' }, dataSource: { kind: 'api', url: '/api/tick', refreshMs: 1000 } }) });
+    await waitFor(() => expect(screen.getByTestId('list-tick').textContent).toBe('t1'), { timeout: 3000 });
+    await waitFor(() => expect(screen.getByTestId('list-tick').textContent).toBe('t2'), { timeout: 3000 });
   });
 
   it('times out a data source that never answers', async () => {
     routes['GET /api/hang'] = () => 'hang';
     const { container } = show({ layout: fluid({ id: 'h', type: 'List', props: { label: 'h' }, dataSource: { kind: 'api', url: '/api/hang', timeoutMs: 200 } }) });
-    await waitFor(() => expect(container.querySelector('[data-node=h] [data-testid=sw-node-error]')?.textContent).toMatch(/no answer within 200 ms/), { timeout: 3000 });
+    await waitFor(() => expect(container.querySelector('[data-node=h]')?.getAttribute('data-error')).toMatch(/no answer within 200 ms/), { timeout: 3000 });
   });
 
   it('runs actions from events and toolbar buttons: confirm, callApi with the row, refresh, navigate', async () => {

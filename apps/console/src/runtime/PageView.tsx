@@ -527,12 +527,7 @@ function NodeBody({ node }: { node: NodeDef }) {
           )}
         </Suspense>
       );
-      if (ds.error) body = (
-        <>
-          <Alert type="error" showIcon data-testid="sw-node-error" title={ds.error} style={{ marginBottom: 8 }} />
-          {body}
-        </>
-      );
+      // the widget shows its data error itself (WidgetRenderProps.error); the node is marked
     }
   }
   const toolbar = (node.toolbar ?? []).map((b) => (
@@ -543,14 +538,14 @@ function NodeBody({ node }: { node: NodeDef }) {
   const title = pick(svc.lang, node.title, node.titleZh);
   if (node.wrapper === 'none') {
     return (
-      <div className="sw-node" data-node={node.id} data-type={node.type}>
+      <div className="sw-node" data-node={node.id} data-type={node.type} data-error={ds.error}>
         {toolbar.length > 0 && <Space style={{ marginBottom: 8 }}>{toolbar}</Space>}
         {body}
       </div>
     );
   }
   return (
-    <Card className="sw-node" data-node={node.id} data-type={node.type} size="small" title={title || undefined} extra={toolbar.length ? <Space>{toolbar}</Space> : undefined} style={{ height: '100%' }}>
+    <Card className="sw-node" data-node={node.id} data-type={node.type} data-error={ds.error} size="small" title={title || undefined} extra={toolbar.length ? <Space>{toolbar}</Space> : undefined} style={{ height: '100%' }}>
       {body}
     </Card>
   );
