@@ -1,0 +1,6 @@
+// The browser-safe part of the package (no Fastify, no store): the console imports this.
+export * from './widget.js';
+export * from './schema.js';
+export * from './template.js';
+export * from './validate.js';
+export * from './sreworks.js';
