@@ -6,10 +6,12 @@ export function propsSchema(schema: z.ZodType): Record<string, unknown> {
 }
 
 /** Defaults under the node's props; undefined in props never hides a default. */
-export function withDefaults<D extends object, P extends object>(defaults: D, props: P | undefined): D & P {
+export type WithDefaults<D, P> = P & { [K in keyof D]-?: K extends keyof P ? Exclude<P[K], undefined> : D[K] };
+
+export function withDefaults<D extends object, P extends object>(defaults: D, props: P | undefined): WithDefaults<D, P> {
   const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
   for (const [k, v] of Object.entries(props ?? {})) if (v !== undefined) out[k] = v;
-  return out as D & P;
+  return out as WithDefaults<D, P>;
 }
 
 /** Lodash-style path lookup ("items.0.name", "a.b"); empty path returns the value itself. */
