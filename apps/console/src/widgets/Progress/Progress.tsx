@@ -1,4 +1,4 @@
-import { Progress as AntProgress, Typography } from 'antd';
+import { Progress as AntProgress, Typography, theme } from 'antd';
 import type { WidgetRenderProps } from '@sreworks/lowcode';
 import { getPath, withDefaults } from '../common/props.js';
 import { defaults, type ProgressProps } from './meta.js';
@@ -17,12 +17,16 @@ export function progressPercent(p: ProgressProps, data: unknown): number {
 export function Progress({ props, data }: WidgetRenderProps<ProgressProps>) {
   const p = withDefaults(defaults, props);
   const pct = Math.round(progressPercent(p, data) * 10) / 10;
-  const status = p.errorAt !== undefined && pct >= p.errorAt ? 'exception' : p.warnAt !== undefined && pct >= p.warnAt ? 'active' : pct >= 100 ? 'success' : 'normal';
+  const { token } = theme.useToken();
+  const isError = p.errorAt !== undefined && pct >= p.errorAt;
+  const isWarn = !isError && p.warnAt !== undefined && pct >= p.warnAt;
+  // Usage bars: full is not "success" when thresholds are set.
+  const status = isError ? 'exception' : pct >= 100 && p.warnAt === undefined ? 'success' : 'normal';
   const extra = p.totalPath ? `${String(getPath(data, p.valuePath ?? '') ?? 0)}/${String(getPath(data, p.totalPath) ?? 0)}` : undefined;
   return (
     <div>
       {p.title ? <Typography.Text type="secondary">{p.title}</Typography.Text> : null}
-      <AntProgress percent={pct} type={p.type} status={status} size={p.size === 'small' ? 'small' : 'default'} format={(x) => (extra ? `${extra}` : `${x}%`)} />
+      <AntProgress percent={pct} type={p.type} status={status} strokeColor={isWarn ? token.colorWarning : undefined} size={p.size === 'small' ? 'small' : 'default'} format={(x) => (extra ? `${extra}` : `${x}%`)} />
     </div>
   );
 }
