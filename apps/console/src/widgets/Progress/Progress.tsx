@@ -26,7 +26,7 @@ export function Progress({ props, data }: WidgetRenderProps<ProgressProps>) {
   return (
     <div>
       {p.title ? <Typography.Text type="secondary">{p.title}</Typography.Text> : null}
-      <AntProgress percent={pct} type={p.type} status={status} strokeColor={isWarn ? token.colorWarning : undefined} size={p.size === 'small' ? 'small' : 'default'} format={(x) => (extra ? `${extra}` : `${x}%`)} />
+      <AntProgress percent={pct} type={p.type} status={status} strokeColor={isWarn ? token.colorWarning : undefined} size={p.size === 'small' ? 'small' : 'medium'} format={(x) => (extra ? `${extra}` : `${x}%`)} />
     </div>
   );
 }
