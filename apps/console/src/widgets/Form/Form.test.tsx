@@ -4,7 +4,8 @@ import { describe, it, expect, vi, afterEach } from 'vitest';
 import { render, fireEvent, cleanup, screen, waitFor, act } from '@testing-library/react';
 import { Form, checkFields } from './Form.js';
 import { meta, type FormProps } from './meta.js';
-import { fieldOptions, structuredError } from './fields.js';
+import { fieldOptions } from './fields.js';
+import { structuredError } from './structured.js';
 
 afterEach(cleanup);
 

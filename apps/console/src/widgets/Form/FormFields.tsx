@@ -4,7 +4,8 @@ import type { FormRule } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { Translate } from '../common/i18n.js';
 import { getPath } from '../common/props.js';
-import { isEmpty, parseStructured, structuredError, toEditText, validatePattern, type FieldDef, type FieldOption } from './fields.js';
+import { isEmpty, validatePattern, type FieldDef, type FieldOption } from './fields.js';
+import { parseStructured, structuredError, toEditText } from './structured.js';
 
 export const namePath = (name: string): string[] => name.split('.');
 

@@ -171,7 +171,7 @@ export function Table({ props, data, loading, error, emit, setOutput, setQuery }
           total: mode === 'server' ? (total ?? rows.length) : undefined,
           showSizeChanger: true,
           pageSizeOptions: p.pagination.pageSizeOptions ?? [10, 20, 50, 100],
-          showTotal: (n) => `${n}`,
+          showTotal: (n) => `${t('Total')}: ${n}`,
         };
 
   return (
