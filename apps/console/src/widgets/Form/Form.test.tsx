@@ -1,13 +1,15 @@
 // @vitest-environment happy-dom
 // happy-dom: clicking a radio's label text breaks later submit clicks, so tests click the inputs.
 import { describe, it, expect, vi, afterEach } from 'vitest';
-import { render, fireEvent, cleanup, screen, waitFor, act } from '@testing-library/react';
+import { render, fireEvent, cleanup, screen, waitFor, act, configure } from '@testing-library/react';
 import { Form, checkFields } from './Form.js';
 import { meta, type FormProps } from './meta.js';
 import { fieldOptions } from './fields.js';
 import { structuredError } from './structured.js';
 
 afterEach(cleanup);
+// The shared CI machine can be slow; antd validation and popups are async.
+configure({ asyncUtilTimeout: 5000 });
 
 function setup(props: FormProps, data?: unknown) {
   const emit = vi.fn();

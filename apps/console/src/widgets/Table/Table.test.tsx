@@ -1,10 +1,12 @@
 // @vitest-environment happy-dom
 import { describe, it, expect, vi, afterEach } from 'vitest';
-import { render, fireEvent, cleanup, screen, within } from '@testing-library/react';
+import { render, fireEvent, cleanup, screen, within, configure } from '@testing-library/react';
 import { Table } from './Table.js';
 import type { TableProps } from './meta.js';
 
 afterEach(cleanup);
+// The shared CI machine can be slow; antd validation and popups are async.
+configure({ asyncUtilTimeout: 5000 });
 
 function setup(props: TableProps, data: unknown) {
   const emit = vi.fn();
