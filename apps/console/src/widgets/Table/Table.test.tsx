@@ -76,4 +76,32 @@ describe('Table', () => {
     fireEvent.click(getByText('Next'));
     expect(setQuery).toHaveBeenCalledWith({ cursor: 'abc', limit: 2 });
   });
+
+  it('server filters go to setQuery; client filters filter locally', async () => {
+    const { setQuery, container } = setup(
+      { columns: [{ dataIndex: 'status', title: 'Status', filters: [{ text: 'Failed', value: 'Failed' }, { text: 'Running', value: 'Running' }] }], pagination: { mode: 'server', pageSize: 10 } },
+      { items: [{ id: 1, status: 'Running' }], total: 1 },
+    );
+    fireEvent.click(container.querySelector('.ant-table-filter-trigger')!);
+    fireEvent.click(await screen.findByText('Failed'));
+    fireEvent.click(screen.getByText('OK'));
+    expect(setQuery).toHaveBeenLastCalledWith({ page: 1, pageSize: 10, filters: { status: ['Failed'] } });
+    cleanup();
+    const local = setup(
+      { columns: [{ dataIndex: 'status', title: 'Status', filterFromData: true }], pagination: { mode: 'client' } },
+      [{ id: 1, status: 'Running' }, { id: 2, status: 'Failed' }, { id: 3, status: 'Running' }],
+    );
+    fireEvent.click(local.container.querySelector('.ant-table-filter-trigger')!);
+    fireEvent.click(await screen.findByText('Failed', { selector: '.ant-dropdown-menu-title-content span' }));
+    fireEvent.click(screen.getByText('OK'));
+    expect(local.container.querySelectorAll('tbody tr.ant-table-row')).toHaveLength(1);
+    expect(local.setQuery).not.toHaveBeenCalled();
+  });
+
+  it('selection publishes the selected rows', () => {
+    const { setOutput, emit, container } = setup({ columns: [{ dataIndex: 'name' }], selection: 'multiple' }, rows.slice(0, 3));
+    fireEvent.click(container.querySelector('tr[data-row-key="r1"] .ant-checkbox-input')!);
+    expect(setOutput).toHaveBeenCalledWith({ selectedRowKeys: ['r1'], selectedRows: [rows[1]], selectedRow: rows[1] });
+    expect(emit).toHaveBeenCalledWith('selectionChange', { keys: ['r1'], rows: [rows[1]] });
+  });
 });
