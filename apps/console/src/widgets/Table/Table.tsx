@@ -2,7 +2,8 @@ import { useMemo, useState, type Key, type ReactNode } from 'react';
 import { Badge, Button, Popconfirm, Space, Table as AntTable, Tag, Typography } from 'antd';
 import type { TableProps as AntTableProps } from 'antd';
 import type { WidgetRenderProps } from '@sreworks/lowcode';
-import { getPath, withDefaults } from '../common/props.js';
+import { getPath } from '../common/props.js';
+import { useProps } from '../common/useProps.js';
 import { compareValues, extractRows, extractTotal } from '../common/rows.js';
 import { formatValue, statusOf, type ValueFormat } from '../common/format.js';
 import { useT } from '../common/i18n.js';
@@ -67,7 +68,7 @@ function actionVisible(a: TableRowAction, row: Row): boolean {
 }
 
 export function Table({ props, data, loading, error, emit, setOutput, setQuery }: WidgetRenderProps<TableProps>) {
-  const p = withDefaults(defaults, props);
+  const p = useProps(defaults, props);
   const t = useT();
   const mode = p.pagination.mode;
   const pageSize0 = p.pagination.pageSize ?? 20;
