@@ -104,4 +104,11 @@ describe('Table', () => {
     expect(setOutput).toHaveBeenCalledWith({ selectedRowKeys: ['r1'], selectedRows: [rows[1]], selectedRow: rows[1] });
     expect(emit).toHaveBeenCalledWith('selectionChange', { keys: ['r1'], rows: [rows[1]] });
   });
+
+  it('renders $jsx column renders (functions returning element trees) through the allow-list', async () => {
+    const render = (v: unknown) => ({ type: 'Tag', props: { color: 'red', onClick: 'alert(1)' }, children: `state:${String(v)}` });
+    const { container } = setup({ columns: [{ dataIndex: 'name', render } as never], pagination: { mode: 'none' } }, rows.slice(0, 2));
+    expect(await screen.findByText('state:app-00')).toBeTruthy();
+    expect(container.querySelectorAll('.ant-tag')).toHaveLength(2);
+  });
 });

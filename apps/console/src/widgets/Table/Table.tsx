@@ -8,7 +8,8 @@ import { compareValues, extractRows, extractTotal } from '../common/rows.js';
 import { formatValue, statusOf, type ValueFormat } from '../common/format.js';
 import { useT } from '../common/i18n.js';
 import { ErrorBox } from '../common/ErrorBox.js';
-import { isElementDesc, renderElementTree, type ElementNode } from '../JsxTemplate/elementTree.js';
+import type { ElementNode } from '../JsxTemplate/elementTree.js';
+import { isElementDesc, LazyElementTree } from '../common/LazyElementTree.js';
 import { defaults, type TableColumn, type TableProps, type TableRowAction } from './meta.js';
 
 type Row = Record<string, unknown>;
@@ -28,9 +29,9 @@ function renderCell(col: TableColumn, value: unknown, row: Row, index: number, e
   const custom = (col as { render?: unknown }).render;
   if (typeof custom === 'function') {
     const out = (custom as (v: unknown, r: Row, i: number) => unknown)(value, row, index);
-    return isElementDesc(out) || Array.isArray(out) ? renderElementTree(out as ElementNode, { emit }) : (out as ReactNode);
+    return isElementDesc(out) || Array.isArray(out) ? <LazyElementTree node={out as ElementNode} emit={emit} /> : (out as ReactNode);
   }
-  if (isElementDesc(value)) return renderElementTree(value as ElementNode, { emit });
+  if (isElementDesc(value)) return <LazyElementTree node={value as ElementNode} emit={emit} />;
   switch (col.render) {
     case 'tag':
       return value === undefined || value === null || value === '' ? null : <Tag color={col.colorMap?.[String(value)]}>{String(value)}</Tag>;
