@@ -113,10 +113,30 @@ class Evaluation {
 
   // ---- preparation: one select per selector ---------------------------------------------------
 
+  private readonly abort = new AbortController();
+
   async prepare(e: Expr): Promise<void> {
     const jobs: Promise<void>[] = [];
     this.plan(e, this.startMs, this.endMs, undefined, jobs);
-    await Promise.all(jobs);
+    const all = Promise.all(jobs);
+    if (this.deadline === Infinity) {
+      await all;
+      return;
+    }
+    // a store that never answers must not hold the query past its timeout
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new PromQLError('timeout', 'query timed out in query execution')), Math.max(0, this.deadline - Date.now()));
+    });
+    try {
+      await Promise.race([all, expired]);
+    } catch (err) {
+      this.abort.abort(err);
+      all.catch(() => undefined);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
     if (Date.now() > this.deadline) this.timeout();
   }
 
@@ -165,6 +185,7 @@ class Evaluation {
 
   private async fetch(sel: VectorSelector, from: number, to: number, hints: SelectHints): Promise<void> {
     if (this.stepMs > 0) hints.stepMs = this.stepMs;
+    hints.signal = this.abort.signal;
     const data: SeriesData[] = await this.q.select(sel.matchers, from, to, hints);
     this.seriesCount += data.length;
     if (this.limits.maxSeries !== undefined && this.seriesCount > this.limits.maxSeries) {

@@ -70,6 +70,21 @@ describe('engine', () => {
     await expect(engine.instantQuery(store(), 'max_over_time(req_total[10y:1s])', 600_000)).rejects.toThrow(/subquery would evaluate \d+ steps/);
   });
 
+  it('times out a store that never answers and aborts its signal', async () => {
+    let signal: AbortSignal | undefined;
+    const hanging: Queryable = {
+      select: (_m, _a, _b, hints) => {
+        signal = hints?.signal;
+        return new Promise<SeriesData[]>(() => undefined);
+      },
+      labelNames: () => Promise.resolve([]),
+      labelValues: () => Promise.resolve([]),
+      series: () => Promise.resolve([]),
+    };
+    await expect(engine.instantQuery(hanging, 'up', 0, { timeoutMs: 30 })).rejects.toThrow('query timed out in query execution');
+    expect(signal?.aborted).toBe(true);
+  });
+
   it('honours lookbackDeltaMs', async () => {
     const m = store();
     const far = await engine.instantQuery(m, 'req_total', 600_000 + 120_000, { lookbackDeltaMs: 60_000 });
