@@ -120,7 +120,12 @@ class Evaluation {
     this.plan(e, this.startMs, this.endMs, undefined, jobs);
     const all = Promise.all(jobs);
     if (this.deadline === Infinity) {
-      await all;
+      try {
+        await all;
+      } catch (err) {
+        this.abort.abort(err);
+        throw err;
+      }
       return;
     }
     // a store that never answers must not hold the query past its timeout
