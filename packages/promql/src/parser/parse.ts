@@ -105,9 +105,21 @@ export function parse(query: string): Expr {
       if (d === undefined) candidates.push({ at: t.pos, pos: t.pos, message: `not a valid duration string: ${JSON.stringify(t.text)}` });
       else if (d === 0) candidates.push({ at: t.pos, pos: t.pos, message: 'duration must be greater than 0' });
     }
-    if (prev?.kind === 'KEYWORD' && prev.text.toLowerCase() === 'offset' && t.kind !== 'DURATION'
-      && !(t.kind === 'OPERATOR' && t.text === '-' && tokens[i + 1]?.kind === 'DURATION')) {
+    const afterOffset = prev?.kind === 'KEYWORD' && prev.text.toLowerCase() === 'offset';
+    const afterOffsetSign = prev?.kind === 'OPERATOR' && (prev.text === '-' || prev.text === '+')
+      && tokens[i - 2]?.kind === 'KEYWORD' && tokens[i - 2]!.text.toLowerCase() === 'offset';
+    if (afterOffset && t.kind !== 'DURATION' && !(t.kind === 'OPERATOR' && (t.text === '-' || t.text === '+'))) {
       candidates.push({ at: t.pos, pos: t.pos, message: `unexpected ${describeToken(t)} in offset, expected duration` });
+    }
+    if (afterOffsetSign && t.kind !== 'DURATION') {
+      candidates.push({ at: t.pos, pos: t.pos, message: `unexpected ${describeToken(t)} in offset, expected duration` });
+    }
+    // Prometheus 2.x has no durations as numbers: outside brackets a duration only follows offset
+    if (t.kind === 'DURATION' && !bracket && !afterOffset && !afterOffsetSign) {
+      candidates.push({ at: t.pos, pos: t.pos, message: `unexpected ${describeToken(t)}` });
+    }
+    if (bracket && prev?.kind === 'DURATION' && tokens[i - 2]?.kind === 'LEFT_BRACKET' && t.kind !== 'COLON' && t.kind !== 'RIGHT_BRACKET') {
+      candidates.push({ at: t.pos, pos: t.pos, message: `unexpected ${describeToken(t)} in subquery or range, expected ":" or "]"` });
     }
     if (t.kind === 'METRIC_IDENTIFIER' && prev?.kind === 'LEFT_PAREN' || (t.kind === 'METRIC_IDENTIFIER' && prev?.kind === 'COMMA')) {
       if (errorContext(tokens, i).startsWith(' in grouping opts')) {
@@ -198,7 +210,9 @@ function errorContext(tokens: Token[], idx: number): string {
     else if (tokens[i]!.kind === 'RIGHT_PAREN') stack.pop();
   }
   const open = stack[stack.length - 1];
-  if (open !== undefined && groupingPlace(open - 1)) return ' in grouping opts, expected "," or ")"';
+  if (open !== undefined && groupingPlace(open - 1)) {
+    return prev?.kind === 'LEFT_PAREN' || prev?.kind === 'COMMA' ? ' in grouping opts, expected label' : ' in grouping opts, expected "," or ")"';
+  }
   // aggregation: anywhere inside its parentheses (yacc's error recovery unwinds to it), or
   // right after its grouping clause
   const isAggOpen = (o: number): boolean => {
