@@ -116,7 +116,7 @@ export function parse(query: string): Expr {
     }
     // Prometheus 2.x has no durations as numbers: outside brackets a duration only follows offset
     if (t.kind === 'DURATION' && !bracket && !afterOffset && !afterOffsetSign) {
-      candidates.push({ at: t.pos, pos: t.pos, message: `unexpected ${describeToken(t)}` });
+      candidates.push({ at: t.pos, pos: t.pos, message: `unexpected ${describeToken(t)}${errorContext(tokens, i)}` });
     }
     if (bracket && prev?.kind === 'DURATION' && tokens[i - 2]?.kind === 'LEFT_BRACKET' && t.kind !== 'COLON' && t.kind !== 'RIGHT_BRACKET') {
       candidates.push({ at: t.pos, pos: t.pos, message: `unexpected ${describeToken(t)} in subquery or range, expected ":" or "]"` });
@@ -242,14 +242,15 @@ function errorContext(tokens: Token[], idx: number): string {
 
 /** Whether token idx sits directly in the argument list of a call or aggregation (not in braces). */
 function inCallArgs(tokens: Token[], idx: number): boolean {
-  const stack: Token[] = [];
+  const stack: [Token, Token | undefined][] = [];
   for (let i = 0; i < idx; i++) {
     const t = tokens[i]!;
-    if (t.kind === 'LEFT_PAREN' || t.kind === 'LEFT_BRACE' || t.kind === 'LEFT_BRACKET') stack.push(tokens[i - 1] ?? t);
+    if (t.kind === 'LEFT_PAREN' || t.kind === 'LEFT_BRACE' || t.kind === 'LEFT_BRACKET') stack.push([t, tokens[i - 1]]);
     else if (t.kind === 'RIGHT_PAREN' || t.kind === 'RIGHT_BRACE' || t.kind === 'RIGHT_BRACKET') stack.pop();
   }
-  const opener = stack[stack.length - 1];
-  if (!opener) return false;
+  const top = stack[stack.length - 1];
+  if (!top || top[0].kind !== 'LEFT_PAREN' || !top[1]) return false;
+  const opener = top[1];
   // the token before "(" names a function, an aggregation, or closes an aggregation's grouping
   return opener.kind === 'IDENTIFIER' || opener.kind === 'AGGREGATOR' || opener.kind === 'RIGHT_PAREN';
 }
@@ -514,7 +515,7 @@ class Builder {
               try {
                 compileRegex(value);
               } catch (e) {
-                this.fail(m.from, `error parsing regexp: ${(e as Error).message}`);
+                this.fail(m.from, `error parsing regexp: ${goRegexError(value, e as Error)}`);
               }
             }
             matchers.push({ name: label, type, value });
@@ -695,6 +696,23 @@ function matchesEmpty(m: Matcher): boolean {
     case '=~': return compileRegex(m.value).test('');
     case '!~': return !compileRegex(m.value).test('');
   }
+}
+
+/** Go's regexp/syntax wording for the common mistakes (Prometheus compiles `^(?:re)$`). */
+function goRegexError(re: string, e: Error): string {
+  const anchored = `^(?:${re})$`;
+  const msg = e.message;
+  if (/Unterminated character class/.test(msg)) {
+    const at = anchored.lastIndexOf('[');
+    return `missing closing ]: \`${anchored.slice(at)}\``;
+  }
+  if (/Unterminated group/.test(msg)) return `missing closing ): \`${anchored}\``;
+  if (/Unmatched '\)'/.test(msg)) return `unexpected ): \`${anchored}\``;
+  const nested = /Nothing to repeat/.test(msg) ? /[*+?][*+]/.exec(re) : null;
+  if (nested) return `invalid nested repetition operator: \`${nested[0]}\``;
+  const rep = /Nothing to repeat/.test(msg) ? /(^|[^\\])([*+?])/.exec(re) : null;
+  if (rep) return `missing argument to repetition operator: \`${rep[2]}\``;
+  return msg;
 }
 
 const regexCache = new Map<string, RegExp>();
