@@ -141,11 +141,35 @@ describe('parser', () => {
       'topk(3, x{a!="b"})',
       'label_replace(x, "a", "$1", "b", "(.*)")',
       '-x',
+      'a + b offset 5m * 2',
+      '-2 ^ 2',
+      '(a + b) * c',
+      'a - (b - c)',
+      '(a + b)[5m:1m]',
+      '2 ^ 3 ^ 2',
     ]) {
       const ast = parse(q);
-      const strip = (e: unknown): unknown => JSON.parse(JSON.stringify(e, (k, v) => (k === 'pos' || k === 'opPos' ? undefined : v)));
+      // parentheses are syntax only: compare without ParenExpr nodes and positions
+      const strip = (e: unknown): unknown => {
+        if (Array.isArray(e)) return e.map(strip);
+        if (!e || typeof e !== 'object') return e;
+        const o = e as Record<string, unknown>;
+        if (o.type === 'ParenExpr') return strip(o.expr);
+        return Object.fromEntries(Object.entries(o).filter(([k]) => k !== 'pos' && k !== 'opPos').map(([k, v]) => [k, strip(v)]));
+      };
       expect(strip(parse(print(ast))), q).toEqual(strip(ast));
     }
+  });
+});
+
+describe('printer', () => {
+  it('adds the parentheses a hand-built AST needs', () => {
+    const sum = parse('a + b');
+    const mul = parse('x * c');
+    if (mul.type !== 'BinaryExpr') throw new Error('expected a binary expression');
+    expect(print({ ...mul, lhs: sum })).toBe('(a + b) * c');
+    expect(print({ type: 'UnaryExpr', op: '-', expr: sum, pos: sum.pos })).toBe('-(a + b)');
+    expect(print({ type: 'SubqueryExpr', expr: sum, rangeMs: 300_000, stepMs: 60_000, offsetMs: 0, pos: sum.pos })).toBe('(a + b)[5m:1m]');
   });
 });
 
