@@ -324,8 +324,9 @@ class Evaluation {
     const step = e.stepMs || this.defaultIntervalMs;
     const at = this.atMs(e.at);
     const refs = at !== undefined ? [at - e.offsetMs] : steps.map((t) => t - e.offsetMs);
-    const lo = Math.min(...refs) - e.rangeMs;
-    const hi = Math.max(...refs);
+    // steps ascend, so do refs (no spread: a nested subquery may have a million of them)
+    const lo = refs[0]! - e.rangeMs;
+    const hi = refs[refs.length - 1]!;
     let start = Math.floor(lo / step) * step;
     if (start < lo) start += step;
     const count = Math.floor((hi - start) / step) + 1;
