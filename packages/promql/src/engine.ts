@@ -117,7 +117,7 @@ class Evaluation {
 
   async prepare(e: Expr): Promise<void> {
     const jobs: Promise<void>[] = [];
-    this.plan(e, this.startMs, this.endMs, undefined, jobs);
+    this.plan(e, this.startMs, this.endMs, undefined, jobs, this.stepMs);
     const all = Promise.all(jobs);
     if (this.deadline === Infinity) {
       try {
@@ -145,37 +145,39 @@ class Evaluation {
     if (Date.now() > this.deadline) this.timeout();
   }
 
-  private plan(e: Expr, minT: number, maxT: number, func: string | undefined, jobs: Promise<void>[]): void {
+  /** `stepMs` is the resolution the selector is evaluated at (a subquery's own step inside it). */
+  private plan(e: Expr, minT: number, maxT: number, func: string | undefined, jobs: Promise<void>[], stepMs: number): void {
+    const hints = (extra: SelectHints): SelectHints => ({ ...extra, ...(func ? { func } : {}), ...(stepMs > 0 ? { stepMs } : {}) });
     switch (e.type) {
       case 'VectorSelector': {
         const [lo, hi] = this.refRange(e.offsetMs, e.at, minT, maxT);
-        jobs.push(this.fetch(e, lo - this.lookback, hi, { ...(func ? { func } : {}) }));
+        jobs.push(this.fetch(e, lo - this.lookback, hi, hints({})));
         return;
       }
       case 'MatrixSelector': {
         const [lo, hi] = this.refRange(e.vector.offsetMs, e.vector.at, minT, maxT);
-        jobs.push(this.fetch(e.vector, lo - e.rangeMs, hi, { rangeMs: e.rangeMs, ...(func ? { func } : {}) }));
+        jobs.push(this.fetch(e.vector, lo - e.rangeMs, hi, hints({ rangeMs: e.rangeMs })));
         return;
       }
       case 'SubqueryExpr': {
         const [lo, hi] = this.refRange(e.offsetMs, e.at, minT, maxT);
-        this.plan(e.expr, lo - e.rangeMs, hi, undefined, jobs);
+        this.plan(e.expr, lo - e.rangeMs, hi, undefined, jobs, e.stepMs || this.defaultIntervalMs);
         return;
       }
       case 'Call':
-        for (const a of e.args) this.plan(a, minT, maxT, e.func, jobs);
+        for (const a of e.args) this.plan(a, minT, maxT, e.func, jobs, stepMs);
         return;
       case 'AggregateExpr':
-        if (e.param) this.plan(e.param, minT, maxT, undefined, jobs);
-        this.plan(e.expr, minT, maxT, undefined, jobs);
+        if (e.param) this.plan(e.param, minT, maxT, undefined, jobs, stepMs);
+        this.plan(e.expr, minT, maxT, undefined, jobs, stepMs);
         return;
       case 'BinaryExpr':
-        this.plan(e.lhs, minT, maxT, undefined, jobs);
-        this.plan(e.rhs, minT, maxT, undefined, jobs);
+        this.plan(e.lhs, minT, maxT, undefined, jobs, stepMs);
+        this.plan(e.rhs, minT, maxT, undefined, jobs, stepMs);
         return;
       case 'UnaryExpr':
       case 'ParenExpr':
-        this.plan(e.expr, minT, maxT, func, jobs);
+        this.plan(e.expr, minT, maxT, func, jobs, stepMs);
         return;
       default:
         return;
@@ -189,7 +191,6 @@ class Evaluation {
   }
 
   private async fetch(sel: VectorSelector, from: number, to: number, hints: SelectHints): Promise<void> {
-    if (this.stepMs > 0) hints.stepMs = this.stepMs;
     hints.signal = this.abort.signal;
     const data: SeriesData[] = await this.q.select(sel.matchers, from, to, hints);
     this.seriesCount += data.length;

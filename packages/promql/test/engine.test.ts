@@ -21,8 +21,9 @@ describe('engine', () => {
     expect(m.selects).toHaveLength(3);
     expect(m.selects[0]).toMatchObject({ startMs: 240_000, endMs: 600_000, hints: { stepMs: 60_000, rangeMs: 60_000, func: 'rate' } });
     expect(m.selects[1]).toMatchObject({ startMs: 180_000, endMs: 540_000 });
-    // subquery: the inner selector needs lookback before the first inner step
+    // subquery: the inner selector needs lookback before the first inner step, at the subquery's step
     expect(m.selects[2]!.startMs).toBe(300_000 - 120_000 - 300_000);
+    expect(m.selects[2]!.hints?.stepMs).toBe(15_000);
   });
 
   it('returns the Prometheus API shapes', async () => {
