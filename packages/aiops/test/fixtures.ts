@@ -40,7 +40,9 @@ export const BRAIN_GA: Record<string, number> = {
 export function loadLoghub(system: string, corrected = false): { content: string[]; eventId: string[] } {
   const f = fixturePath('loghub-2k', system, `${system}_2k.log_structured${corrected ? '_corrected' : ''}.csv`);
   const { rows } = parseCsvObjects(readFileSync(f, 'utf8'));
-  return { content: rows.map((r) => r.Content ?? ''), eventId: rows.map((r) => r.EventId ?? '') };
+  // corrected labels (Loghub-2.0) keep the old EventIds and fix the template strings: group by
+  // the template there, as Loghub-2.0's evaluator does
+  return { content: rows.map((r) => r.Content ?? ''), eventId: rows.map((r) => (corrected ? r.EventTemplate : r.EventId) ?? '') };
 }
 
 export function listFiles(dir: string, ext: string): string[] {
