@@ -13,5 +13,7 @@ export * from './services/parse.js';
 export * from './services/operations.js';
 export * from './services/commands.js';
 export { aiopsPermissions } from './services/permissions.js';
-export { aiopsMigrations, RunStore, type Run, type RunKind, type RunStatus } from './services/runs.js';
+export { RunStore, type Run, type RunKind, type RunStatus } from './services/runs.js';
+export { aiopsMigrations } from './services/migrations.js';
+export { LogStreamService, type NewPattern, type IngestResult } from './services/log-streams.js';
 export { aiopsRoutes, type AiopsRoutesOptions } from './routes.js';

@@ -8,12 +8,18 @@ import type { Store } from '@sreworks/store';
 import { DETECTORS } from './algorithms/anomaly.js';
 import { findPeriods, forecastSeries, mineTemplates, rootCauses, scoreAnomalies } from './services/operations.js';
 import { RunStore, type Run, type RunKind } from './services/runs.js';
+import { LogStreamService, type NewPattern } from './services/log-streams.js';
 
 export interface AiopsRoutesOptions {
   store: Store;
   /** inputs larger than this (lines, points or metric values) run in the background. */
   syncLimit?: number;
+  /** called once per template never seen before in a log stream (forward to alerting). */
+  onNewPattern?: (e: NewPattern) => void;
 }
+
+const streamParam = z.strictObject({ stream: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).describe('stream name: letters, digits, . _ -') });
+const templateSchema = z.object({ id: z.number(), template: z.string(), count: z.number(), firstSeen: z.number(), lastSeen: z.number() });
 
 const TAGS = ['aiops'];
 const MAX_HUBER_POINTS = 20_000;
@@ -199,6 +205,73 @@ export const aiopsRoutes: FastifyPluginAsync<AiopsRoutesOptions> = async (app: F
       },
     );
   }
+
+  const streams = new LogStreamService(opts.store, opts.onNewPattern);
+
+  app.post(
+    '/aiops/log-streams/:stream/lines',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Ingest log lines into a persistent pattern stream; returns new patterns',
+        params: toSchema(streamParam),
+        body: toSchema(
+          z.strictObject({
+            lines: z.array(z.string()).min(1).max(100_000),
+            times: z.array(z.number()).optional().describe('epoch ms per line (default: now)'),
+          }),
+        ),
+        response: {
+          200: toSchema(
+            z.object({
+              accepted: z.number(),
+              lineTemplates: z.array(z.number()),
+              newPatterns: z.array(z.object({ id: z.number(), template: z.string(), line: z.string() })),
+            }),
+            'output',
+          ),
+        },
+      },
+      config: { permission: 'aiops.run' },
+    },
+    async (req) => {
+      const { stream } = req.params as { stream: string };
+      const body = req.body as { lines: string[]; times?: number[] };
+      (req as FastifyRequest & { auditTarget?: string }).auditTarget = `aiops-log-stream/${stream}`;
+      return streams.ingest(stream, body.lines, body.times);
+    },
+  );
+
+  app.get(
+    '/aiops/log-streams/:stream/templates',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Templates of a log stream with their counts, most frequent first',
+        params: toSchema(streamParam),
+        response: { 200: toSchema(z.object({ items: z.array(templateSchema) }), 'output') },
+      },
+      config: { permission: 'aiops.read' },
+    },
+    async (req) => ({ items: await streams.templates((req.params as { stream: string }).stream) }),
+  );
+
+  app.get(
+    '/aiops/log-streams/:stream/templates/:id/counts',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Counts of one template per 5-minute bucket (last day)',
+        params: toSchema(streamParam.extend({ id: z.coerce.number().int().min(0) })),
+        response: { 200: toSchema(z.object({ buckets: z.array(z.object({ start: z.number(), count: z.number() })) }), 'output') },
+      },
+      config: { permission: 'aiops.read' },
+    },
+    async (req) => {
+      const p = req.params as { stream: string; id: number | string };
+      return { buckets: await streams.counts(p.stream, Number(p.id)) };
+    },
+  );
 
   app.get(
     '/aiops/runs',
