@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import { InputError, NotFoundError, toSchema, z } from '@sreworks/kernel';
 import type { Store } from '@sreworks/store';
 import { DETECTORS } from './algorithms/anomaly.js';
-import { findPeriods, forecastSeries, mineTemplates, rootCauses, scoreAnomalies } from './services/operations.js';
+import { MAX_HUBER_POINTS, findPeriods, forecastSeries, mineTemplates, rootCauses, scoreAnomalies } from './services/operations.js';
 import { RunStore, type Run, type RunKind } from './services/runs.js';
 import { LogStreamService, type NewPattern } from './services/log-streams.js';
 
@@ -22,7 +22,6 @@ const streamParam = z.strictObject({ stream: z.string().regex(/^[A-Za-z0-9._-]{1
 const templateSchema = z.object({ id: z.number(), template: z.string(), count: z.number(), firstSeen: z.number(), lastSeen: z.number() });
 
 const TAGS = ['aiops'];
-const MAX_HUBER_POINTS = 20_000;
 
 const values = z.array(z.number().nullable()).min(1).max(10_000_000).describe('series values in time order; null = missing');
 const mode = z.strictObject({ mode: z.enum(['auto', 'sync', 'async']).optional() });
