@@ -17,3 +17,4 @@ export { RunStore, type Run, type RunKind, type RunStatus } from './services/run
 export { aiopsMigrations } from './services/migrations.js';
 export { LogStreamService, type NewPattern, type IngestResult } from './services/log-streams.js';
 export { aiopsRoutes, type AiopsRoutesOptions } from './routes.js';
+export { aiopsErrorCodes } from './errors.js';

@@ -16,6 +16,8 @@ export interface AiopsRoutesOptions {
   syncLimit?: number;
   /** called once per template never seen before in a log stream (forward to alerting). */
   onNewPattern?: (e: NewPattern) => void;
+  /** request body limit of the POST routes in bytes (default 64 MiB: large inputs run in the background). */
+  bodyLimit?: number;
 }
 
 const streamParam = z.strictObject({ stream: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).describe('stream name: letters, digits, . _ -') });
@@ -149,6 +151,7 @@ export const aiopsRoutes: FastifyPluginAsync<AiopsRoutesOptions> = async (app: F
   if (!opts?.store) throw new Error('aiopsRoutes needs { store }');
   const runs = new RunStore(opts.store);
   const syncLimit = opts.syncLimit ?? 50_000;
+  const bodyLimit = opts.bodyLimit ?? 64 * 1024 * 1024;
   const pending = new Set<Promise<void>>();
   app.addHook('onClose', async () => {
     await Promise.allSettled([...pending]);
@@ -168,6 +171,7 @@ export const aiopsRoutes: FastifyPluginAsync<AiopsRoutesOptions> = async (app: F
           response: { 200: toSchema(runWithResult, 'output'), 202: toSchema(z.object({ run: runSchema }), 'output') },
         },
         config: { permission: 'aiops.run' },
+        bodyLimit,
       },
       async (req, reply) => {
         const job = jobFor(kind, req.body);
@@ -232,6 +236,7 @@ export const aiopsRoutes: FastifyPluginAsync<AiopsRoutesOptions> = async (app: F
         },
       },
       config: { permission: 'aiops.run' },
+      bodyLimit,
     },
     async (req) => {
       const { stream } = req.params as { stream: string };

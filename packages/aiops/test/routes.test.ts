@@ -207,3 +207,22 @@ for (const dialect of testDialects()) {
     });
   });
 }
+
+describe('error codes', () => {
+  it('lists every AIOPS_* code the package raises', async () => {
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { aiopsErrorCodes } = await import('../src/index.js');
+    const root = join(import.meta.dirname, '..', 'src');
+    const used = new Set<string>();
+    const walk = (d: string) => {
+      for (const e of readdirSync(d)) {
+        const p = join(d, e);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (!p.endsWith('errors.ts')) for (const m of readFileSync(p, 'utf8').matchAll(/'(AIOPS_[A-Z_]+)'/g)) used.add(m[1]!);
+      }
+    };
+    walk(root);
+    expect([...used].sort()).toEqual(Object.keys(aiopsErrorCodes).sort());
+  });
+});
