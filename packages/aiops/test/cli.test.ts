@@ -80,6 +80,11 @@ describe('aiops periods and forecast', () => {
     const j = JSON.parse(periodsCommand({ input, json: true }));
     expect(j.periods[0].period).toBe(12);
   });
+  it('reads timestamp,value input with a header and irregular, gappy rows', () => {
+    const rows = ['timestamp,value'];
+    for (let i = 0; i < 240; i++) rows.push(`2024-01-01T${String(Math.floor(i / 60) % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00Z,${i % 37 === 0 ? '' : 10 * Math.sin((2 * Math.PI * i) / 12)}`);
+    expect(periodsCommand({ input: f('pt.csv', rows.join('\n')) }).split('\n')[0]).toBe('12');
+  });
   it('answers for short and constant series without crashing', () => {
     expect(periodsCommand({ input: f('p1.txt', '5\n') })).toMatch(/at least 16/);
     expect(periodsCommand({ input: f('pc.txt', Array(100).fill(3).join('\n')) })).toMatch(/no significant period/);
