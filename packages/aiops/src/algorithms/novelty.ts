@@ -18,6 +18,9 @@ export interface NoveltyOptions {
   views?: [number, number, number][];
   /** points before any score is given. */
   warmup?: number;
+  /** points whose novelty is left out of the likelihood's distribution: at first everything is
+   *  new, and counting that would make later novelty look ordinary. */
+  learningPeriod?: number;
   /** range excess (share of the range) that counts as a spatial anomaly. */
   spatialTolerance?: number;
   /** short and long windows of the anomaly likelihood. */
@@ -41,6 +44,7 @@ const DEF: Required<NoveltyOptions> = {
   // the means of 4 points over the last 16, coarser: catches changes of shape, not just of level
   views: [[4, 4, 10]],
   warmup: 100,
+  learningPeriod: 200,
   spatialTolerance: 0.01,
   minSpread: 0.01,
   shortWindow: 5,
@@ -69,6 +73,7 @@ export class NoveltyDetector implements StreamingDetector {
   private rawSq = 0;
   private shortSum = 0;
   private sinceAlarm = Infinity;
+  private counted = 0;
   private t = 0;
 
   private readonly allViews: [number, number, number][];
@@ -110,20 +115,28 @@ export class NoveltyDetector implements StreamingDetector {
     if (this.step > 0) raw = this.observe(true);
     // anomaly likelihood of the short-term mean novelty against the long-run distribution
     this.raws.push(raw);
-    this.rawSum += raw;
-    this.rawSq += raw * raw;
+    if (this.t > o.learningPeriod) {
+      this.rawSum += raw;
+      this.rawSq += raw * raw;
+      this.counted++;
+    }
     this.shortSum += raw;
     if (this.raws.length > o.shortWindow) this.shortSum -= this.raws[this.raws.length - 1 - o.shortWindow]!;
     if (this.raws.length > o.longWindow) {
       const old = this.raws.shift()!;
-      this.rawSum -= old;
-      this.rawSq -= old * old;
+      if (this.t - o.longWindow > o.learningPeriod) {
+        this.rawSum -= old;
+        this.rawSq -= old * old;
+        this.counted--;
+      }
     }
     if (this.t <= o.warmup) return 0;
     const n = this.raws.length;
-    const mean = this.rawSum / n;
-    const sd = Math.sqrt(Math.max(1e-6, this.rawSq / n - mean * mean));
+    const nc = Math.max(1, this.counted);
+    const mean = this.rawSum / nc;
+    const sd = Math.sqrt(Math.max(1e-6, this.rawSq / nc - mean * mean));
     const short = this.shortSum / Math.min(n, o.shortWindow);
+    if (this.counted < 10) return 0;
     const lik = 1 - tail((short - mean) / Math.max(sd, o.minSpread));
     let score = logScale(lik);
     if (o.shiftWeight > 0) score = Math.max(score, o.shiftWeight * this.shiftScore());
