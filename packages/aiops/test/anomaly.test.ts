@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { NSigmaDetector, NoveltyDetector, createDetector, detectSeries, nabScore, NAB_PROFILES, scaledSigmoid } from '../src/index.js';
-import { loadNab, loadNabFinalResults, loadWindowedGaussianScores } from './fixtures.js';
+import { loadNab, loadNabFinalResults, loadWindowedGaussianCorpus } from './fixtures.js';
 
 describe('n-sigma (SREWorks semantics)', () => {
   const train = Array.from({ length: 30 }, (_, i) => 10 + (i % 2 ? 1 : -1));
@@ -56,9 +56,8 @@ describe('NAB scorer port', () => {
     expect(scaledSigmoid(4)).toBe(-1);
   });
   it('reproduces the published windowedGaussian scores from its raw output', () => {
-    const files = loadNab();
-    expect(files.length).toBe(58);
-    const corpus = files.map((f) => ({ name: f.name, timestamps: f.timestamps, windows: f.windows, scores: loadWindowedGaussianScores(f.name) }));
+    const corpus = loadWindowedGaussianCorpus();
+    expect(corpus.length).toBe(58);
     const published = loadNabFinalResults().windowedGaussian!;
     expect(nabScore(corpus, NAB_PROFILES.standard).score).toBeCloseTo(published.standard!, 6);
     expect(nabScore(corpus, NAB_PROFILES.reward_low_FP_rate).score).toBeCloseTo(published.reward_low_FP_rate!, 6);

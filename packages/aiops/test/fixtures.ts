@@ -154,3 +154,26 @@ export function loadSockShop(): RcaCase[] {
   }
   return out;
 }
+
+/** The published windowedGaussian corpus straight from its result files (timestamps and scores). */
+export function loadWindowedGaussianCorpus(): { name: string; timestamps: number[]; scores: number[]; windows: [number, number][] }[] {
+  const root = fixturePath('nab');
+  const windows = JSON.parse(readFileSync(join(root, 'labels', 'combined_windows.json'), 'utf8')) as Record<string, string[][]>;
+  return Object.keys(windows)
+    .sort()
+    .map((name) => {
+      const [dir, file] = name.split('/');
+      const lines = readFileSync(fixturePath('nab', 'results', 'windowedGaussian', dir!, `windowedGaussian_${file}`), 'utf8').split('\n');
+      const col = lines[0]!.split(',').indexOf('anomaly_score');
+      const timestamps: number[] = [];
+      const scores: number[] = [];
+      for (let i = 1; i < lines.length; i++) {
+        const l = lines[i]!;
+        if (!l) continue;
+        const parts = l.split(',', col + 1);
+        timestamps.push(parseNabTime(parts[0]!));
+        scores.push(Number(parts[col]));
+      }
+      return { name, timestamps, scores, windows: windows[name]!.map((w) => [parseNabTime(w[0]!), parseNabTime(w[1]!)] as [number, number]) };
+    });
+}
