@@ -57,6 +57,15 @@ describe('Form', () => {
     expect(setOutput).toHaveBeenCalledWith(values);
   });
 
+  it('requires a required checkbox to be ticked', async () => {
+    const { emit } = setup({ fields: [{ name: 'ack', label: 'I understand', type: 'checkbox', required: true }] });
+    submit();
+    expect(await screen.findByText('I understand is required')).toBeTruthy();
+    fireEvent.click(input('I understand'));
+    submit();
+    await waitFor(() => expect(emit).toHaveBeenCalledWith('submit', { ack: true }));
+  });
+
   it('rejects numbers out of range', async () => {
     setup({ fields: [{ name: 'port', label: 'Port', type: 'number', max: 10 }] });
     fireEvent.change(input('Port'), { target: { value: '11' } });

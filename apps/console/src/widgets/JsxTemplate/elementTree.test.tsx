@@ -3,6 +3,9 @@ import { describe, it, expect, vi, afterEach } from 'vitest';
 import { render, cleanup, fireEvent, screen } from '@testing-library/react';
 import { renderElementTree, type ElementNode } from './elementTree.js';
 import { JsxTemplate } from './JsxTemplate.js';
+import { Space } from 'antd';
+import { slotItems } from '../common/slots.js';
+import { Row, columnSpans } from '../Row/Row.js';
 
 afterEach(cleanup);
 
@@ -62,5 +65,30 @@ describe('element tree', () => {
     expect(() => renderElementTree(deep)).toThrow(/deeper than/);
     render(<JsxTemplate props={{ content: deep }} data={undefined} loading={false} emit={vi.fn()} setOutput={vi.fn()} api={{ request: vi.fn() }} />);
     expect(screen.getByText(/template: element tree is deeper than/)).toBeTruthy();
+  });
+
+  it('passes React elements from the runtime through and renders function content', () => {
+    const root = show(['a', <b key="x">trusted</b>]);
+    expect(root.querySelector('b')?.textContent).toBe('trusted');
+    const fn = vi.fn((l: Record<string, unknown>) => <i>{`rows:${(l.data as unknown[]).length}`}</i>);
+    render(<JsxTemplate props={{ content: fn as never }} data={[1, 2, 3]} loading={false} emit={vi.fn()} setOutput={vi.fn()} api={{ request: vi.fn() }} />);
+    expect(screen.getByText('rows:3')).toBeTruthy();
+    expect(fn).toHaveBeenCalledWith({ data: [1, 2, 3], loading: false });
+  });
+});
+
+describe('slots', () => {
+  it('layout containers take the nodes out of the runtime\'s vertical Space', () => {
+    const slot = (
+      <Space orientation="vertical">
+        <div>one</div>
+        <div>two</div>
+      </Space>
+    );
+    expect(slotItems({ default: slot }, 'default')).toHaveLength(2);
+    expect(slotItems({ default: [<p key="1">a</p>, <p key="2">b</p>, <p key="3">c</p>] }, 'default')).toHaveLength(3);
+    const { container } = render(<Row props={{ spans: [8, 16] }} data={undefined} loading={false} emit={vi.fn()} setOutput={vi.fn()} api={{ request: vi.fn() }} slots={{ default: slot }} />);
+    expect(container.querySelectorAll('.ant-col')).toHaveLength(2);
+    expect(columnSpans(3, [12])).toEqual([12, 6, 6]);
   });
 });

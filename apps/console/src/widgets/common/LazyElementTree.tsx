@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { isValidElement, lazy, Suspense } from 'react';
 import type { ElementContext, ElementNode } from '../JsxTemplate/elementTree.js';
 
 // The element-tree renderer imports a dozen antd components; widgets that only sometimes get a
@@ -18,5 +18,6 @@ export function LazyElementTree({ node, emit }: { node: ElementNode; emit?: Elem
 }
 
 export function isElementDesc(v: unknown): v is { type: string; props?: Record<string, unknown>; children?: ElementNode } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { type?: unknown }).type === 'string';
+  // React elements come only from trusted runtime code (a $$typeof symbol cannot cross JSON).
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !isValidElement(v) && typeof (v as { type?: unknown }).type === 'string';
 }
