@@ -110,7 +110,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
     },
     async (req, reply) => {
       const ct = String(req.headers['content-type'] ?? '');
-      if (!ct.startsWith('application/x-protobuf')) throw new InputError('remote_write needs Content-Type: application/x-protobuf', { field: 'headers.content-type' }, 'TELEMETRY_CONTENT_TYPE');
+      if (!ct.startsWith('application/x-protobuf')) throw new PlatformError('TELEMETRY_CONTENT_TYPE', 415, 'remote_write needs Content-Type: application/x-protobuf', { field: 'headers.content-type' });
       if (/proto=io\.prometheus\.write\.v2/.test(ct)) {
         throw new PlatformError('TELEMETRY_RW2_UNSUPPORTED', 415, 'remote_write 2.0 is not supported; send 1.0 (prometheus.WriteRequest)', { field: 'headers.content-type' });
       }

@@ -2,11 +2,38 @@
 // Prometheus API read. One implementation per engine (embedded SQLite, ClickHouse).
 import type { Labels, Queryable } from '@sreworks/promql';
 
-/** One series with its samples, as every decoder produces them. Times are Unix ms. */
+/**
+ * One series with its samples, as every decoder produces them. Times are Unix ms. Values that
+ * may hold Prometheus' stale marker must be a Float64Array: V8 canonicalises NaN payloads in
+ * plain number arrays, which would turn a stale marker into an ordinary NaN.
+ */
 export interface SeriesSamples {
   labels: Labels;
-  timestamps: number[];
-  values: number[];
+  timestamps: ArrayLike<number>;
+  values: ArrayLike<number>;
+}
+
+/** Collects one series' samples, keeping NaN payloads intact (see SeriesSamples). */
+export class SeriesBuilder {
+  readonly timestamps: number[] = [];
+  private buf = new Float64Array(4);
+  constructor(readonly labels: Labels) {}
+  push(t: number, v: number): void {
+    const n = this.timestamps.length;
+    if (n === this.buf.length) {
+      const nb = new Float64Array(n * 2);
+      nb.set(this.buf);
+      this.buf = nb;
+    }
+    this.buf[n] = v;
+    this.timestamps.push(t);
+  }
+  get values(): Float64Array {
+    return this.buf.subarray(0, this.timestamps.length);
+  }
+  finish(): SeriesSamples {
+    return { labels: this.labels, timestamps: this.timestamps, values: this.values };
+  }
 }
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'info' | 'stateset' | 'unknown';

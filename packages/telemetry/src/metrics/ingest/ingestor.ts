@@ -62,7 +62,7 @@ export class MetricsIngestor {
         return;
       }
       const ts: number[] = [];
-      const vs: number[] = [];
+      const vs = new Float64Array(s.timestamps.length);
       let sorted = true;
       for (let j = 0; j < s.timestamps.length; j++) {
         const t = s.timestamps[j]!;
@@ -72,14 +72,16 @@ export class MetricsIngestor {
           continue;
         }
         if (ts.length && t < ts[ts.length - 1]!) sorted = false;
+        vs[ts.length] = s.values[j]!; // NaN, stale NaN and ±Inf are valid sample values and are stored as they are
         ts.push(t);
-        vs.push(s.values[j]!); // NaN, stale NaN and ±Inf are valid sample values and are stored as they are
       }
       if (!ts.length) return;
       if (!sorted) {
         const idx = ts.map((_, k) => k).sort((a, b) => ts[a]! - ts[b]!);
-        valid.push({ labels, timestamps: idx.map((k) => ts[k]!), values: idx.map((k) => vs[k]!) });
-      } else valid.push({ labels, timestamps: ts, values: vs });
+        const sv = new Float64Array(idx.length);
+        idx.forEach((k, o) => (sv[o] = vs[k]!));
+        valid.push({ labels, timestamps: idx.map((k) => ts[k]!), values: sv });
+      } else valid.push({ labels, timestamps: ts, values: vs.subarray(0, ts.length) });
       n += ts.length;
     });
     if (this.inFlight > 0 && this.inFlight + n > this.maxPendingSamples) {

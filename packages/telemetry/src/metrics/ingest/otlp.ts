@@ -6,7 +6,7 @@
 import { InputError } from '@sreworks/kernel';
 import { STALE_NAN, type Labels } from '@sreworks/promql';
 import { seriesKey } from '../labels.js';
-import type { MetricMetadata, MetricType, SeriesSamples } from '../types.js';
+import { SeriesBuilder, type MetricMetadata, type MetricType, type SeriesSamples } from '../types.js';
 import type { OtlpAnyValue, OtlpKeyValue, OtlpMetricsRequest } from './otlp-types.js';
 
 const UNITS: Record<string, string> = {
@@ -107,15 +107,14 @@ export class OtlpMetricsTranslator {
     if (typeof req !== 'object' || req === null || (req.resourceMetrics !== undefined && !Array.isArray(req.resourceMetrics))) {
       throw new InputError('body.resourceMetrics must be an array', { field: 'body.resourceMetrics' }, 'TELEMETRY_OTLP_INVALID');
     }
-    const bySeries = new Map<string, SeriesSamples>();
+    const bySeries = new Map<string, SeriesBuilder>();
     const metadata = new Map<string, MetricMetadata>();
     const out: OtlpTranslation = { series: [], metadata: [], rejected: 0, messages: [] };
     const push = (labels: Labels, t: number, v: number) => {
       const k = seriesKey(labels);
       let s = bySeries.get(k);
-      if (!s) bySeries.set(k, (s = { labels, timestamps: [], values: [] }));
-      s.timestamps.push(t);
-      s.values.push(v);
+      if (!s) bySeries.set(k, (s = new SeriesBuilder(labels)));
+      s.push(t, v);
     };
     (req.resourceMetrics ?? []).forEach((rm, ri) => {
       const res: Record<string, string> = {};
@@ -203,7 +202,7 @@ export class OtlpMetricsTranslator {
         push(l, latest, 1);
       }
     });
-    out.series = [...bySeries.values()];
+    out.series = [...bySeries.values()].map((b) => b.finish());
     out.metadata = [...metadata.values()];
     return out;
   }

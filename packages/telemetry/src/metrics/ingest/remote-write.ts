@@ -8,7 +8,7 @@ import snappy from 'snappy';
 import { InputError } from '@sreworks/kernel';
 import type { Labels } from '@sreworks/promql';
 import { PbReader, PbWriter } from './protobuf.js';
-import type { MetricMetadata, MetricType, SeriesSamples } from '../types.js';
+import { SeriesBuilder, type MetricMetadata, type MetricType, type SeriesSamples } from '../types.js';
 
 export interface WriteRequest {
   series: SeriesSamples[];
@@ -45,8 +45,7 @@ export function decodeWriteRequest(buf: Uint8Array): WriteRequest {
 
 function decodeTimeSeries(r: PbReader): SeriesSamples {
   const labels: Labels = {};
-  const timestamps: number[] = [];
-  const values: number[] = [];
+  let b: SeriesBuilder | undefined;
   while (r.more()) {
     const [f, w] = r.tag();
     if (f === 1 && w === 2) {
@@ -71,11 +70,10 @@ function decodeTimeSeries(r: PbReader): SeriesSamples {
         else if (sf === 2 && sw === 0) t = s.int64();
         else s.skip(sw);
       }
-      timestamps.push(t);
-      values.push(v);
+      (b ??= new SeriesBuilder(labels)).push(t, v);
     } else r.skip(w);
   }
-  return { labels, timestamps, values };
+  return b ? { labels, timestamps: b.timestamps, values: b.values } : { labels, timestamps: [], values: [] };
 }
 
 function decodeMetadata(r: PbReader): MetricMetadata {

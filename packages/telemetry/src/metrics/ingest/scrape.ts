@@ -5,7 +5,7 @@
 import { InputError } from '@sreworks/kernel';
 import { STALE_NAN, type Labels } from '@sreworks/promql';
 import { seriesKey } from '../labels.js';
-import type { SeriesSamples } from '../types.js';
+import { SeriesBuilder } from '../types.js';
 import { parseExposition } from './exposition.js';
 import type { MetricsIngestor } from './ingestor.js';
 import { compileRelabel, relabel, type RelabelConfig } from './relabel.js';
@@ -110,13 +110,12 @@ export class ScrapeManager {
 
   private async scrapeTarget(j: (typeof this.jobs)[number], t: TargetState): Promise<ScrapeResult> {
     const start = Date.now();
-    const series = new Map<string, SeriesSamples>();
+    const series = new Map<string, SeriesBuilder>();
     const add = (labels: Labels, ts: number, v: number) => {
       const k = seriesKey(labels);
       let s = series.get(k);
-      if (!s) series.set(k, (s = { labels, timestamps: [], values: [] }));
-      s.timestamps.push(ts);
-      s.values.push(v);
+      if (!s) series.set(k, (s = new SeriesBuilder(labels)));
+      s.push(ts, v);
     };
     let up = true;
     let error: string | undefined;
@@ -156,7 +155,7 @@ export class ScrapeManager {
     add({ __name__: 'scrape_samples_scraped', ...t.labels }, start, scraped);
     add({ __name__: 'scrape_samples_post_metric_relabeling', ...t.labels }, start, seen.size);
     try {
-      await this.ingestor.write([...series.values()], meta, `scrape[${t.url}]`);
+      await this.ingestor.write([...series.values()].map((b) => b.finish()), meta, `scrape[${t.url}]`);
     } catch (e) {
       error = `storing scrape failed: ${(e as Error).message}`;
       this.log(error);

@@ -45,7 +45,7 @@ export const KIND_STALE = 2;
 
 /** Messages between the store (main thread) and the writer worker. */
 export type WriterRequest =
-  | { id: number; op: 'append'; batch: { labels: Record<string, string>; key: string; fp: string; timestamps: number[]; values: number[] }[]; minTs: number }
+  | { id: number; op: 'append'; batch: { labels: Record<string, string>; key: string; fp: string; timestamps: number[]; values: Float64Array }[]; minTs: number }
   | { id: number; op: 'metadata'; meta: { metric: string; type: string; help: string; unit: string }[] }
   | { id: number; op: 'retention'; raw: number; r1m: number; r1h: number }
   | { id: number; op: 'close' };

@@ -121,7 +121,8 @@ export class SqliteMetricsStore implements MetricsStore {
     const wire = batch.map((s) => {
       n += s.timestamps.length;
       const key = seriesKey(s.labels);
-      return { labels: s.labels, key, fp: fingerprint(key), timestamps: s.timestamps, values: s.values };
+      // values travel as bytes: structured clone of plain numbers may not keep the stale-NaN payload
+      return { labels: s.labels, key, fp: fingerprint(key), timestamps: Array.from(s.timestamps), values: s.values instanceof Float64Array ? s.values : Float64Array.from(s.values) };
     });
     return this.call<AppendResult>({ op: 'append', batch: wire, minTs: Date.now() - this.retention.rawMs }, n);
   }
