@@ -4,6 +4,7 @@
 export type { MetricsStore, SeriesSamples, MetricMetadata, MetricType, AppendResult, RetentionPolicy, StoreStats, Resolution } from './metrics/types.js';
 export { DEFAULT_RETENTION } from './metrics/types.js';
 export { SqliteMetricsStore, type SqliteMetricsStoreOptions } from './metrics/sqlite/store.js';
+export { ClickHouseMetricsStore, type ClickHouseMetricsStoreOptions } from './metrics/clickhouse/store.js';
 export { MetricsIngestor, type IngestorOptions, type IngestReport } from './metrics/ingest/ingestor.js';
 export { decodeWriteRequest, encodeWriteRequest, snappyDecode, snappyEncode, type WriteRequest } from './metrics/ingest/remote-write.js';
 export { decodeOtlpMetrics } from './metrics/ingest/otlp-proto.js';
