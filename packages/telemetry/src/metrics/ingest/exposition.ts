@@ -39,7 +39,7 @@ export function parseExposition(text: string, field = 'scrape'): Exposition {
         if (m[1] === 'HELP') md.help = rest.replace(/\\(\\|n)/g, (_, c) => (c === 'n' ? '\n' : '\\'));
         else if (m[1] === 'TYPE') {
           const t = rest.trim().toLowerCase();
-          if (!TYPES.has(t)) throw new InputError(`unknown metric type ${JSON.stringify(t)}`, { field: where }, 'TELEMETRY_EXPOSITION_INVALID');
+          if (!TYPES.has(t)) throw new InputError(`${where}: unknown metric type ${JSON.stringify(t)}`, { field: where }, 'TELEMETRY_EXPOSITION_INVALID');
           md.type = (t === 'untyped' ? 'unknown' : t) as MetricType;
         } else md.unit = rest.trim();
       }
@@ -53,7 +53,7 @@ export function parseExposition(text: string, field = 'scrape'): Exposition {
 function parseSampleLine(line: string, where: string): ParsedSample {
   let i = 0;
   const fail = (msg: string): never => {
-    throw new InputError(`${msg} at column ${i + 1}: ${line.slice(0, 120)}`, { field: where }, 'TELEMETRY_EXPOSITION_INVALID');
+    throw new InputError(`${where}: ${msg} at column ${i + 1}: ${line.slice(0, 120)}`, { field: where }, 'TELEMETRY_EXPOSITION_INVALID');
   };
   const nameMatch = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(line);
   if (!nameMatch) fail('expected a metric name');

@@ -24,7 +24,7 @@ export function compileRelabel(cfgs: RelabelConfig[], field: string): Compiled[]
     try {
       return { cfg: { ...cfg, action }, re: new RegExp(`^(?:${cfg.regex ?? '(.*)'})$`) };
     } catch (e) {
-      throw new InputError(`invalid regex ${JSON.stringify(cfg.regex)}`, { field: `${field}[${i}].regex` }, 'TELEMETRY_RELABEL_INVALID', e);
+      throw new InputError(`${field}[${i}].regex: invalid regex ${JSON.stringify(cfg.regex)}`, { field: `${field}[${i}].regex` }, 'TELEMETRY_RELABEL_INVALID', e);
     }
   });
 }

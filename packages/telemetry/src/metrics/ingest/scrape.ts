@@ -49,7 +49,7 @@ export class ScrapeManager {
       if (!job.job) throw new InputError('job name is required', { field: `${field}.job` }, 'TELEMETRY_SCRAPE_CONFIG');
       const interval = job.intervalMs ?? 15_000;
       const timeout = job.timeoutMs ?? 10_000;
-      if (timeout > interval) throw new InputError('timeout must not exceed the interval', { field: `${field}.timeoutMs` }, 'TELEMETRY_SCRAPE_CONFIG');
+      if (timeout > interval) throw new InputError(`${field}.timeoutMs: the timeout must not exceed the interval`, { field: `${field}.timeoutMs` }, 'TELEMETRY_SCRAPE_CONFIG');
       const targetRules = compileRelabel(job.relabelConfigs ?? [], `${field}.relabelConfigs`);
       const rules = compileRelabel(job.metricRelabelConfigs ?? [], `${field}.metricRelabelConfigs`);
       const targets: TargetState[] = [];
@@ -58,7 +58,7 @@ export class ScrapeManager {
         try {
           u = new URL(t.url);
         } catch {
-          throw new InputError(`target URL ${JSON.stringify(t.url)} is not a URL`, { field: `${field}.targets[${ti}].url` }, 'TELEMETRY_SCRAPE_CONFIG');
+          throw new InputError(`${field}.targets[${ti}].url: ${JSON.stringify(t.url)} is not a URL`, { field: `${field}.targets[${ti}].url` }, 'TELEMETRY_SCRAPE_CONFIG');
         }
         const pre: Labels = { job: job.job, __address__: u.host, __scheme__: u.protocol.replace(':', ''), __metrics_path__: u.pathname, ...t.labels };
         const after = relabel(pre, targetRules);
