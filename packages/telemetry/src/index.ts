@@ -15,3 +15,6 @@ export { ScrapeManager, type ScrapeJob, type ScrapeResult } from './metrics/inge
 export type { RelabelConfig } from './metrics/ingest/relabel.js';
 export { metricsRoutes, otlpMetricsRoutes, type MetricsRoutesOptions, type OtlpMetricsRoutesOptions } from './metrics/routes.js';
 export { telemetryPermissions } from './metrics/permissions.js';
+export { catalogRoutes, type CatalogRoutesOptions } from './metrics/catalog/routes.js';
+export { CatalogRepo, DATASOURCE_KINDS, METRIC_TYPES, type DataSource, type DataSourceKind, type MetricDef } from './metrics/catalog/repo.js';
+export { telemetryMigrations } from './metrics/catalog/migrations.js';
