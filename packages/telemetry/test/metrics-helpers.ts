@@ -4,6 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { fastify, type FastifyInstance } from 'fastify';
 import { InputError } from '@sreworks/kernel';
 import type { Labels, PromQLEngine, PromValue, Queryable, QueryResult, SeriesData } from '@sreworks/promql';
 import { isStaleNaN } from '@sreworks/promql';
@@ -107,4 +109,16 @@ export function fakeEngine(): PromQLEngine & { calls: string[] } {
 export function tempDir(prefix = 'sw-metrics-'): { dir: string; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A Fastify configured like the server (apps/server core/validation.ts): bodies validated
+ * strictly (no coercion, unknown fields refused), querystrings coerced.
+ */
+export function serverLikeFastify(): FastifyInstance {
+  const app = fastify();
+  const strict = new Ajv({ removeAdditional: false, useDefaults: true, allErrors: true, strict: false, coerceTypes: false });
+  const coercing = new Ajv({ removeAdditional: false, useDefaults: true, allErrors: true, strict: false, coerceTypes: 'array' });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
+  return app;
 }

@@ -7,7 +7,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { JsonMetricsSerializer, ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { STALE_NAN } from '@sreworks/promql';
 import { encodeWriteRequest, MetricsIngestor, metricsRoutes, otlpMetricsRoutes, snappyEncode, SqliteMetricsStore, telemetryPermissions } from '../src/index.js';
-import { fakeEngine, tempDir } from './metrics-helpers.js';
+import { fakeEngine, serverLikeFastify, tempDir } from './metrics-helpers.js';
 
 const NOW = Date.now();
 const T = NOW - (NOW % 60_000) - 600_000;
@@ -33,7 +33,7 @@ describe('metrics HTTP API', () => {
 
   beforeAll(async () => {
     store = await SqliteMetricsStore.open({ file: join(tmp.dir, 'm.db') });
-    app = fastify();
+    app = serverLikeFastify();
     const ingestor = new MetricsIngestor(store, { maxPendingSamples: 50_000 });
     await app.register(metricsRoutes, { prefix: '/prometheus', engine, store, ingestor });
     await app.register(otlpMetricsRoutes, { prefix: '/otlp', store, ingestor });
@@ -87,7 +87,7 @@ describe('metrics HTTP API', () => {
       method: 'POST',
       url: '/prometheus/api/v1/query_range',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ query: 'rate(req_total[5m])', start: String((T - 300_000) / 1000), end: String(T / 1000), step: '60' }).toString(),
+      payload: new URLSearchParams({ query: 'rate(req_total[5m])', start: String((T - 300_000) / 1000), end: String(T / 1000), step: '60', limit: '10' }).toString(),
     });
     const body = r.json();
     expect(body.status).toBe('success');

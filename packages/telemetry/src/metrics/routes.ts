@@ -35,6 +35,11 @@ const promResponses = { 200: toSchema(promOk, 'output'), '4xx': toSchema(promErr
 const queryParams = z.object({ query: z.string().min(1), time: z.string().optional(), timeout: z.string().optional(), limit: z.coerce.number().int().min(0).optional() });
 const rangeParams = z.object({ query: z.string().min(1), start: z.string(), end: z.string(), step: z.string(), timeout: z.string().optional(), limit: z.coerce.number().int().min(0).optional() });
 const matchParams = z.object({ 'match[]': z.array(z.string()).optional(), start: z.string().optional(), end: z.string().optional(), limit: z.coerce.number().int().min(0).optional() });
+// form bodies (POST, what Grafana sends) are text: the server validates bodies without coercion
+const limitText = z.string().regex(/^\d+$/).optional();
+const queryForm = queryParams.extend({ limit: limitText });
+const rangeForm = rangeParams.extend({ limit: limitText });
+const matchForm = matchParams.extend({ limit: limitText });
 const metadataParams = z.object({ metric: z.string().optional(), limit: z.coerce.number().int().optional(), limit_per_metric: z.coerce.number().int().optional() });
 
 type Params = Record<string, string | string[] | number | undefined>;
@@ -156,21 +161,21 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
     app.route({
       method,
       url: '/api/v1/query',
-      schema: { tags: TAGS, summary: 'PromQL instant query (Prometheus HTTP API)', [part]: toSchema(queryParams), response: promResponses },
+      schema: { tags: TAGS, summary: 'PromQL instant query (Prometheus HTTP API)', [part]: toSchema(method === 'GET' ? queryParams : queryForm), response: promResponses },
       config: promConfig('telemetry.read'),
       handler: instant,
     });
     app.route({
       method,
       url: '/api/v1/query_range',
-      schema: { tags: TAGS, summary: 'PromQL range query (Prometheus HTTP API)', [part]: toSchema(rangeParams), response: promResponses },
+      schema: { tags: TAGS, summary: 'PromQL range query (Prometheus HTTP API)', [part]: toSchema(method === 'GET' ? rangeParams : rangeForm), response: promResponses },
       config: promConfig('telemetry.read'),
       handler: range,
     });
     app.route({
       method,
       url: '/api/v1/series',
-      schema: { tags: TAGS, summary: 'Series matching match[] selectors', [part]: toSchema(matchParams), response: promResponses },
+      schema: { tags: TAGS, summary: 'Series matching match[] selectors', [part]: toSchema(method === 'GET' ? matchParams : matchForm), response: promResponses },
       config: promConfig('telemetry.read'),
       handler: async (req) => {
         const p = params(req);
@@ -184,7 +189,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
     app.route({
       method,
       url: '/api/v1/labels',
-      schema: { tags: TAGS, summary: 'Label names', [part]: toSchema(matchParams), response: promResponses },
+      schema: { tags: TAGS, summary: 'Label names', [part]: toSchema(method === 'GET' ? matchParams : matchForm), response: promResponses },
       config: promConfig('telemetry.read'),
       handler: async (req) => {
         const p = params(req);
