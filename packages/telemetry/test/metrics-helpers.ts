@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { fastify, type FastifyInstance } from 'fastify';
 import { InputError } from '@sreworks/kernel';
-import type { Labels, PromQLEngine, PromValue, Queryable, QueryResult, SeriesData } from '@sreworks/promql';
+import type { PromQLEngine, PromValue, Queryable, QueryResult, SeriesData } from '@sreworks/promql';
 import { isStaleNaN } from '@sreworks/promql';
 import { parseSelector } from '../src/metrics/params.js';
 import { parseDuration } from '../src/metrics/params.js';
@@ -47,26 +47,34 @@ export function extrapolatedRate(ts: ArrayLike<number>, vs: ArrayLike<number>, l
 
 export function fakeEngine(): PromQLEngine & { calls: string[] } {
   const calls: string[] = [];
-  const evalAt = (series: SeriesData[], rate: { rangeMs: number } | undefined, t: number): { metric: Labels; v: number }[] => {
-    const out: { metric: Labels; v: number }[] = [];
-    for (const s of series) {
-      if (rate) {
-        let lo = 0;
-        while (lo < s.timestamps.length && s.timestamps[lo]! <= t - rate.rangeMs) lo++;
-        let hi = lo;
-        while (hi < s.timestamps.length && s.timestamps[hi]! <= t) hi++;
-        const r = extrapolatedRate(s.timestamps, s.values, lo, hi, t - rate.rangeMs, t);
-        if (r === undefined) continue;
-        const { __name__: _drop, ...rest } = s.labels;
-        out.push({ metric: rest, v: r });
-      } else {
-        let idx = -1;
-        for (let i = 0; i < s.timestamps.length; i++) if (s.timestamps[i]! <= t) idx = i;
-        if (idx < 0 || s.timestamps[idx]! <= t - LOOKBACK || isStaleNaN(s.values[idx]!)) continue;
-        out.push({ metric: s.labels, v: s.values[idx]! });
+  /** one output point per series per evaluation time, with cursors that only move forward. */
+  const evaluate = (series: SeriesData[], rate: { rangeMs: number } | undefined, times: number[]) => {
+    return series.map((s) => {
+      const ts = s.timestamps;
+      const vs = s.values;
+      const out: [number, number][] = [];
+      let lo = 0;
+      let hi = 0;
+      for (const t of times) {
+        while (hi < ts.length && ts[hi]! <= t) hi++;
+        if (rate) {
+          // Prometheus 2.x selects [t - range, t], both ends included
+          while (lo < hi && ts[lo]! < t - rate.rangeMs) lo++;
+          const r = extrapolatedRate(ts, vs, lo, hi, t - rate.rangeMs, t);
+          if (r !== undefined) out.push([t, r]);
+        } else {
+          const idx = hi - 1;
+          if (idx < 0 || ts[idx]! <= t - LOOKBACK || isStaleNaN(vs[idx]!)) continue;
+          out.push([t, vs[idx]!]);
+        }
       }
-    }
-    return out;
+      let metric = s.labels;
+      if (rate) {
+        const { __name__: _drop, ...rest } = s.labels;
+        metric = rest;
+      }
+      return { metric, points: out };
+    });
   };
   const parse = (expr: string) => {
     const m = /^rate\((.*)\[(\w+)\]\)$/.exec(expr.trim());
@@ -84,24 +92,22 @@ export function fakeEngine(): PromQLEngine & { calls: string[] } {
       const { sel, rate } = parse(expr);
       const back = rate ? rate.rangeMs : LOOKBACK;
       const series = await q.select(sel, timeMs - back, timeMs, rate ? { rangeMs: rate.rangeMs, func: 'rate' } : {});
-      const data: QueryResult = { resultType: 'vector', result: evalAt(series, rate, timeMs).map((r) => ({ metric: r.metric, value: [timeMs / 1000, fmt(r.v)] as PromValue })) };
-      return { data, warnings: [] };
+      const result = evaluate(series, rate, [timeMs])
+        .filter((r) => r.points.length)
+        .map((r) => ({ metric: r.metric, value: [timeMs / 1000, fmt(r.points[0]![1])] as PromValue }));
+      return { data: { resultType: 'vector', result } as QueryResult, warnings: [] };
     },
     async rangeQuery(q: Queryable, expr: string, startMs: number, endMs: number, stepMs: number) {
       calls.push(`range ${expr}`);
       const { sel, rate } = parse(expr);
       const back = rate ? rate.rangeMs : LOOKBACK;
       const series = await q.select(sel, startMs - back, endMs, { stepMs, ...(rate ? { rangeMs: rate.rangeMs, func: 'rate' } : {}) });
-      const bySeries = new Map<string, { metric: Labels; values: PromValue[] }>();
-      for (let t = startMs; t <= endMs; t += stepMs) {
-        for (const r of evalAt(series, rate, t)) {
-          const k = JSON.stringify(r.metric);
-          let e = bySeries.get(k);
-          if (!e) bySeries.set(k, (e = { metric: r.metric, values: [] }));
-          e.values.push([t / 1000, fmt(r.v)]);
-        }
-      }
-      return { data: { resultType: 'matrix', result: [...bySeries.values()] } as QueryResult, warnings: [] };
+      const times: number[] = [];
+      for (let t = startMs; t <= endMs; t += stepMs) times.push(t);
+      const result = evaluate(series, rate, times)
+        .filter((r) => r.points.length)
+        .map((r) => ({ metric: r.metric, values: r.points.map(([t, v]) => [t / 1000, fmt(v)] as PromValue) }));
+      return { data: { resultType: 'matrix', result } as QueryResult, warnings: [] };
     },
   };
 }

@@ -1,4 +1,5 @@
 // Label rules, canonical series keys and matcher evaluation shared by every store.
+import { createHash } from 'node:crypto';
 import { InputError } from '@sreworks/kernel';
 import type { Labels, Matcher } from '@sreworks/promql';
 
@@ -40,15 +41,21 @@ export function seriesKey(labels: Labels): string {
   return s;
 }
 
-/** 64-bit FNV-1a of the canonical key, as 16 hex chars (the series fingerprint). */
+const fpCache = new Map<string, string>();
+const FP_CACHE_MAX = 500_000;
+
+/**
+ * 64-bit series fingerprint of the canonical key (first 8 bytes of SHA-256, as 16 hex chars).
+ * Series repeat in every request, so results are cached (bounded; cleared when full).
+ */
 export function fingerprint(key: string): string {
-  let h = 0xcbf29ce484222325n;
-  const buf = Buffer.from(key, 'utf8');
-  for (const b of buf) {
-    h ^= BigInt(b);
-    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  let fp = fpCache.get(key);
+  if (fp === undefined) {
+    fp = createHash('sha256').update(key).digest('hex').slice(0, 16);
+    if (fpCache.size >= FP_CACHE_MAX) fpCache.clear();
+    fpCache.set(key, fp);
   }
-  return h.toString(16).padStart(16, '0');
+  return fp;
 }
 
 export type CompiledMatcher = (labels: Labels) => boolean;
