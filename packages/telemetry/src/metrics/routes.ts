@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { InputError, isPlatformError, PlatformError, TooManyRequestsError, toSchema, z } from '@sreworks/kernel';
 import type { Matcher, PromQLEngine, QueryLimits } from '@sreworks/promql';
-import { decodeWriteRequest, snappyDecode } from './ingest/remote-write.js';
+import { decodeWriteRequest, LabelCache, snappyDecode } from './ingest/remote-write.js';
 import { decodeOtlpMetrics } from './ingest/otlp-proto.js';
 import { OtlpMetricsTranslator } from './ingest/otlp.js';
 import { MetricsIngestor, throwIfRejected } from './ingest/ingestor.js';
@@ -92,6 +92,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
   const { engine, store } = opts;
   const ingestor = opts.ingestor ?? new MetricsIngestor(store);
   const maxRange = opts.maxQueryRangeMs ?? 366 * 86_400_000;
+  const labelCache = new LabelCache();
   registerFormParser(app);
   // remote_write bodies are snappy-compressed protobuf: keep them as raw bytes
   app.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer', bodyLimit: opts.maxBodyBytes ?? 32 << 20 }, (_req, body, done) => done(null, body));
@@ -122,7 +123,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       const enc = String(req.headers['content-encoding'] ?? 'snappy');
       if (enc !== 'snappy') throw new InputError(`Content-Encoding ${JSON.stringify(enc)} is not supported; remote_write uses snappy`, { field: 'headers.content-encoding' }, 'TELEMETRY_CONTENT_ENCODING');
       ingestor.checkCapacity();
-      const wr = decodeWriteRequest(snappyDecode(req.body as Buffer));
+      const wr = decodeWriteRequest(snappyDecode(req.body as Buffer), labelCache);
       const report = await ingestor.write(wr.series, wr.metadata);
       throwIfRejected(report);
       reply.header('x-prometheus-remote-write-samples-written', String(report.accepted + report.duplicates));

@@ -22,6 +22,7 @@ export interface IngestReport extends AppendResult {
 
 export class MetricsIngestor {
   private inFlight = 0;
+  private readonly validated = new WeakMap<object, Record<string, string>>();
   readonly maxPendingSamples: number;
   private readonly retryAfter: number;
   private readonly maxFutureMs: number;
@@ -54,7 +55,13 @@ export class MetricsIngestor {
     series.forEach((s, i) => {
       let labels;
       try {
-        labels = validateLabels(s.labels, `${field}[${i}].labels`);
+        // decoders hand out one frozen labels object per distinct series: validate it once
+        const cached = Object.isFrozen(s.labels) ? this.validated.get(s.labels) : undefined;
+        if (cached) labels = cached;
+        else {
+          labels = validateLabels(s.labels, `${field}[${i}].labels`);
+          if (Object.isFrozen(s.labels)) this.validated.set(s.labels, Object.freeze(labels));
+        }
       } catch (e) {
         report.invalidSeries++;
         report.invalidSamples += s.timestamps.length;

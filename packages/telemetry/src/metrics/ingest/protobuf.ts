@@ -12,10 +12,12 @@ export class PbReader {
     start = 0,
     end = buf.length,
     readonly field = 'body',
+    view?: DataView,
   ) {
     this.pos = start;
     this.end = end;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    // sub-readers share their parent's view: one DataView per message would dominate decoding
+    this.view = view ?? new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   private fail(what: string): never {
@@ -103,7 +105,12 @@ export class PbReader {
 
   sub(field?: string): PbReader {
     const [s, e] = this.bytes();
-    return new PbReader(this.buf, s, e, field ?? this.field);
+    return new PbReader(this.buf, s, e, field ?? this.field, this.view);
+  }
+
+  /** double at an absolute offset (for decoders that walk small messages inline). */
+  doubleAt(p: number): number {
+    return this.view.getFloat64(p, true);
   }
 
   skip(wire: number): void {

@@ -29,8 +29,8 @@ export interface SqliteMetricsStoreOptions {
    */
   synchronous?: 'FULL' | 'NORMAL';
   retention?: Partial<RetentionPolicy>;
-  /** bound on samples handed to the writer and not yet committed (backpressure). */
-  maxPendingSamples?: number;
+  /** run applyRetention() this often (ms); 0 or absent: the caller schedules it. */
+  retentionIntervalMs?: number;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -43,7 +43,9 @@ interface SeriesEntry {
 export class SqliteMetricsStore implements MetricsStore {
   readonly kind = 'sqlite' as const;
   readonly retention: RetentionPolicy;
-  readonly maxPendingSamples: number;
+  private retentionTimer?: NodeJS.Timeout;
+  /** series identity per labels object (ingestion reuses one frozen object per series). */
+  private readonly idCache = new WeakMap<object, { key: string; fp: string }>();
   private pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; samples: number }>();
   private nextId = 1;
   private pendingSamples = 0;
@@ -57,10 +59,8 @@ export class SqliteMetricsStore implements MetricsStore {
     private readonly worker: Worker,
     readonly file: string,
     retention: RetentionPolicy,
-    maxPending: number,
   ) {
     this.retention = retention;
-    this.maxPendingSamples = maxPending;
   }
 
   static async open(opts: SqliteMetricsStoreOptions): Promise<SqliteMetricsStore> {
@@ -68,7 +68,7 @@ export class SqliteMetricsStore implements MetricsStore {
     const worker = new Worker(new URL('./writer-entry.mjs', import.meta.url), {
       workerData: { file: opts.file, synchronous: opts.synchronous ?? 'FULL' },
     });
-    const store = new SqliteMetricsStore(worker, opts.file, { ...DEFAULT_RETENTION, ...opts.retention }, opts.maxPendingSamples ?? 500_000);
+    const store = new SqliteMetricsStore(worker, opts.file, { ...DEFAULT_RETENTION, ...opts.retention });
     await new Promise<void>((resolve, reject) => {
       const onMsg = (m: WriterResponse) => {
         if (m.id === 0) {
@@ -83,10 +83,14 @@ export class SqliteMetricsStore implements MetricsStore {
     worker.on('error', (e) => store.failAll(e));
     worker.on('exit', (code) => store.failAll(new Error(`metrics writer exited with code ${code}`)));
     store.reader = new Database(opts.file, { readonly: true, fileMustExist: true });
+    if (opts.retentionIntervalMs) {
+      store.retentionTimer = setInterval(() => void store.applyRetention().catch(() => undefined), opts.retentionIntervalMs);
+      store.retentionTimer.unref();
+    }
     return store;
   }
 
-  /** samples waiting for commit; the ingestor compares it with maxPendingSamples. */
+  /** samples handed to the writer and not yet committed. */
   get pendingSampleCount(): number {
     return this.pendingSamples;
   }
@@ -120,9 +124,15 @@ export class SqliteMetricsStore implements MetricsStore {
     let n = 0;
     const wire = batch.map((s) => {
       n += s.timestamps.length;
-      const key = seriesKey(s.labels);
+      let id = this.idCache.get(s.labels);
+      if (!id) {
+        const k = seriesKey(s.labels);
+        id = { key: k, fp: fingerprint(k) };
+        this.idCache.set(s.labels, id);
+      }
+      const { key } = id;
       // values travel as bytes: structured clone of plain numbers may not keep the stale-NaN payload
-      return { labels: s.labels, key, fp: fingerprint(key), timestamps: Array.from(s.timestamps), values: s.values instanceof Float64Array ? s.values : Float64Array.from(s.values) };
+      return { labels: s.labels, key, fp: id.fp, timestamps: Array.from(s.timestamps), values: s.values instanceof Float64Array ? s.values : Float64Array.from(s.values) };
     });
     return this.call<AppendResult>({ op: 'append', batch: wire, minTs: Date.now() - this.retention.rawMs }, n);
   }
@@ -245,6 +255,7 @@ export class SqliteMetricsStore implements MetricsStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    clearInterval(this.retentionTimer);
     const done = new Promise<void>((r) => this.worker.once('exit', () => r()));
     await this.call({ op: 'close' }).catch(() => undefined);
     this.closed = true;
