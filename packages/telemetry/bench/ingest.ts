@@ -51,8 +51,8 @@ function dirSize(p: string): number {
   return n;
 }
 
-async function panel(url: string, stream: Stream): Promise<{ p50: number; p99: number; points: number; sample: Map<string, number> }> {
-  const q = new URLSearchParams({ query: `rate(${stream.panelSelector}[5m])`, start: String(stream.endMs / 1000 - 86_400), end: String(stream.endMs / 1000), step: String(PANEL_STEP_S) });
+async function panel(url: string, stream: Stream, stepS = PANEL_STEP_S): Promise<{ p50: number; p99: number; points: number; sample: Map<string, number> }> {
+  const q = new URLSearchParams({ query: `rate(${stream.panelSelector}[5m])`, start: String(stream.endMs / 1000 - 86_400), end: String(stream.endMs / 1000), step: String(stepS) });
   const times: number[] = [];
   let last: any;
   for (let i = 0; i < ITER + 3; i++) {
@@ -94,7 +94,8 @@ async function ours(name: string, store: MetricsStore, stream: Stream) {
     await send(`${base}/api/v1/write`, stream.backfill);
     const ingest = await send(`${base}/api/v1/write`, stream.window);
     const q = await panel(`${base}/api/v1/query_range`, stream);
-    return { name, ingest, samplesPerSec: ingest.samples / ingest.seconds, panel: q };
+    const coarse = await panel(`${base}/api/v1/query_range`, stream, 300);
+    return { name, ingest, samplesPerSec: ingest.samples / ingest.seconds, panel: q, coarse };
   } finally {
     await app.close();
   }
@@ -148,6 +149,13 @@ async function main() {
 
   const rows: string[] = [];
   let promSample: Map<string, number> | undefined;
+  let promCoarse: Map<string, number> | undefined;
+  const coarseRows: string[] = [];
+  const coarseRow = (name: string, r: Awaited<ReturnType<typeof ours>>) => {
+    const agree = promCoarse ? compare(r.coarse.sample, promCoarse) : undefined;
+    coarseRows.push(`| ${name} | ${fmt(r.coarse.p50, 1)} | ${fmt(r.coarse.p99, 1)} | ${r.coarse.points} | ${agree ? `${agree.maxRelDiff.toExponential(1)} over ${agree.common} points` : '—'} |`);
+    return { p50: r.coarse.p50, p99: r.coarse.p99, vsPrometheus: agree };
+  };
 
   if (!off('prometheus')) {
     const prom = await startPrometheus();
@@ -155,7 +163,10 @@ async function main() {
       await send(`${prom.url}/api/v1/write`, stream.backfill);
       const ingest = await send(`${prom.url}/api/v1/write`, stream.window);
       const q = await panel(`${prom.url}/api/v1/query_range`, stream);
+      const coarse = await panel(`${prom.url}/api/v1/query_range`, stream, 300);
       promSample = q.sample;
+      promCoarse = coarse.sample;
+      coarseRows.push(`| Prometheus 2.42 | ${fmt(coarse.p50, 1)} | ${fmt(coarse.p99, 1)} | ${coarse.points} | — |`);
       results.prometheus = { samplesPerSec: ingest.samples / ingest.seconds, ingest, panel: { p50: q.p50, p99: q.p99, points: q.points } };
       rows.push(`| Prometheus 2.42 (peer, WAL not fsynced per request) | ${fmt(ingest.samples / ingest.seconds)} | — | ${fmt(q.p50, 1)} | ${fmt(q.p99, 1)} | ${q.points} |`);
     } finally {
@@ -170,7 +181,8 @@ async function main() {
     try {
       const r = await ours(`sqlite-${sync}`, store, stream);
       const agree = promSample ? compare(r.panel.sample, promSample) : undefined;
-      results[`sqlite_${sync}`] = { samplesPerSec: r.samplesPerSec, ingest: r.ingest, panel: { p50: r.panel.p50, p99: r.panel.p99, points: r.panel.points }, vsPrometheus: agree, diskBytes: dirSize(dir) };
+      const coarse = coarseRow(`embedded SQLite (${store.resolutionFor(stream.endMs - 86_400_000, stream.endMs, { stepMs: 300_000, rangeMs: 300_000, func: 'rate' })} rollup), synchronous=${sync}`, r);
+      results[`sqlite_${sync}`] = { coarse, samplesPerSec: r.samplesPerSec, ingest: r.ingest, panel: { p50: r.panel.p50, p99: r.panel.p99, points: r.panel.points }, vsPrometheus: agree, diskBytes: dirSize(dir) };
       rows.push(`| embedded SQLite, synchronous=${sync} | ${fmt(r.samplesPerSec)} | ${promRate ? fmt(r.samplesPerSec / promRate, 2) : '—'} | ${fmt(r.panel.p50, 1)} | ${fmt(r.panel.p99, 1)} | ${r.panel.points}${agree ? ` (max rel. diff vs Prometheus ${agree.maxRelDiff.toExponential(1)} over ${agree.common} points)` : ''} |`);
     } finally {
       await store.close();
@@ -183,7 +195,8 @@ async function main() {
     try {
       const r = await ours('chdb', store, stream);
       const agree = promSample ? compare(r.panel.sample, promSample) : undefined;
-      results.clickhouse_chdb = { samplesPerSec: r.samplesPerSec, ingest: r.ingest, panel: { p50: r.panel.p50, p99: r.panel.p99, points: r.panel.points }, vsPrometheus: agree };
+      const coarse = coarseRow(`ClickHouse store on chDB (${store.resolutionFor(stream.endMs - 86_400_000, stream.endMs, { stepMs: 300_000, rangeMs: 300_000, func: 'rate' })} rollup)`, r);
+      results.clickhouse_chdb = { coarse, samplesPerSec: r.samplesPerSec, ingest: r.ingest, panel: { p50: r.panel.p50, p99: r.panel.p99, points: r.panel.points }, vsPrometheus: agree };
       rows.push(`| ClickHouse store on chDB (in-process) | ${fmt(r.samplesPerSec)} | ${promRate ? fmt(r.samplesPerSec / promRate, 2) : '—'} | ${fmt(r.panel.p50, 1)} | ${fmt(r.panel.p99, 1)} | ${r.panel.points}${agree ? ` (max rel. diff ${agree.maxRelDiff.toExponential(1)})` : ''} |`);
     } finally {
       await store.close();
@@ -235,6 +248,10 @@ async function main() {
   console.log('| target | samples/s | ratio to Prometheus | panel p50 ms | panel p99 ms | points |');
   console.log('|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
+  console.log('\nthe same 24 h panel at a 5 min step (long-range: stores read their 1-minute rollups):\n');
+  console.log('| target | p50 ms | p99 ms | points | max rel. diff vs Prometheus (raw) |');
+  console.log('|---|---|---|---|---|');
+  for (const r of coarseRows) console.log(r);
   console.log('\nembedded engine candidates, same batches written in-process (one commit per request), panel = select + rate in-process:\n');
   console.log('| engine | samples/s | panel p50 ms | panel p99 ms | disk |');
   console.log('|---|---|---|---|---|');

@@ -7,7 +7,17 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { isStaleNaN, STALE_NAN, type Labels, type Matcher, type SelectHints, type SeriesData } from '@sreworks/promql';
 import { fingerprint, seriesKey } from '../labels.js';
 import { chooseResolution, rollupValueColumn } from '../resolution.js';
-import { DEFAULT_RETENTION, type AppendResult, type MetricMetadata, type MetricsStore, type MetricType, type Resolution, type RetentionPolicy, type SeriesSamples, type StoreStats } from '../types.js';
+import {
+  DEFAULT_RETENTION,
+  type AppendResult,
+  type MetricMetadata,
+  type MetricsStore,
+  type MetricType,
+  type Resolution,
+  type RetentionPolicy,
+  type SeriesSamples,
+  type StoreStats,
+} from '../types.js';
 import { schemaStatements } from './schema.js';
 
 export interface ClickHouseMetricsStoreOptions {
@@ -52,7 +62,11 @@ export class ClickHouseMetricsStore implements MetricsStore {
 
   static async open(opts: ClickHouseMetricsStoreOptions): Promise<ClickHouseMetricsStore> {
     const s = new ClickHouseMetricsStore(opts);
-    const days = { raw: Math.ceil(s.retention.rawMs / DAY), rollup1m: Math.ceil(s.retention.rollup1mMs / DAY), rollup1h: Math.ceil(s.retention.rollup1hMs / DAY) };
+    const days = {
+      raw: Math.ceil(s.retention.rawMs / DAY),
+      rollup1m: Math.ceil(s.retention.rollup1mMs / DAY),
+      rollup1h: Math.ceil(s.retention.rollup1hMs / DAY),
+    };
     for (const stmt of schemaStatements(s.db, days)) await s.client.command({ query: stmt });
     return s;
   }
@@ -61,37 +75,86 @@ export class ClickHouseMetricsStore implements MetricsStore {
     return `\`${this.db}\`.\`${name}\``;
   }
 
-  async append(batch: SeriesSamples[]): Promise<AppendResult> {
-    const res: AppendResult = { accepted: 0, duplicates: 0, conflicts: 0, tooOld: 0, newSeries: 0 };
+  private queue: { batch: SeriesSamples[]; resolve(r: AppendResult): void; reject(e: unknown): void }[] = [];
+  private flushing = false;
+
+  /**
+   * Concurrent appends are coalesced: while one INSERT runs, the next requests queue up and go
+   * in one INSERT after it (ClickHouse prefers few large inserts); each caller resolves once
+   * the INSERT holding its rows has returned.
+   */
+  append(batch: SeriesSamples[]): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ batch, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length) {
+        const group = this.queue;
+        this.queue = [];
+        try {
+          const results = await this.insertGroup(group.map((g) => g.batch));
+          group.forEach((g, i) => g.resolve(results[i]!));
+        } catch (e) {
+          for (const g of group) g.reject(e);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async insertGroup(batches: SeriesSamples[][]): Promise<AppendResult[]> {
+    const results: AppendResult[] = [];
     const minTs = Date.now() - this.retention.rawMs;
     let tsv = '';
-    const newSeries: { metric_name: string; fingerprint: string; unix_milli: number; labels: Labels; labels_json: string }[] = [];
-    for (const s of batch) {
-      const fp = BigInt('0x' + fingerprint(seriesKey(s.labels))).toString();
-      const name = s.labels.__name__!;
-      const nameEsc = tsvEscape(name);
-      for (let i = 0; i < s.timestamps.length; i++) {
-        const ts = s.timestamps[i]!;
-        if (ts < minTs) {
-          res.tooOld++;
-          continue;
+    const newSeries: {
+      metric_name: string;
+      fingerprint: string;
+      unix_milli: number;
+      labels: Labels;
+      labels_json: string;
+    }[] = [];
+    for (const batch of batches) {
+      const res: AppendResult = { accepted: 0, duplicates: 0, conflicts: 0, tooOld: 0, newSeries: 0 };
+      results.push(res);
+      for (const s of batch) {
+        const fp = BigInt('0x' + fingerprint(seriesKey(s.labels))).toString();
+        const name = s.labels.__name__!;
+        const nameEsc = tsvEscape(name);
+        for (let i = 0; i < s.timestamps.length; i++) {
+          const ts = s.timestamps[i]!;
+          if (ts < minTs) {
+            res.tooOld++;
+            continue;
+          }
+          const day = ts - (ts % DAY);
+          const k = `${fp}:${day}`;
+          if (!this.knownSeriesDays.has(k)) {
+            this.knownSeriesDays.add(k);
+            newSeries.push({
+              metric_name: name,
+              fingerprint: fp,
+              unix_milli: day,
+              labels: s.labels,
+              labels_json: JSON.stringify(s.labels),
+            });
+          }
+          const v = s.values[i]!;
+          const flags = Number.isNaN(v) ? (isStaleNaN(v) ? FLAG_STALE : FLAG_NAN) : 0;
+          tsv += `${nameEsc}\t${fp}\t${ts}\t${flags ? 0 : formatFloat(v)}\t${flags}\n`;
+          res.accepted++;
         }
-        const day = ts - (ts % DAY);
-        const k = `${fp}:${day}`;
-        if (!this.knownSeriesDays.has(k)) {
-          this.knownSeriesDays.add(k);
-          newSeries.push({ metric_name: name, fingerprint: fp, unix_milli: day, labels: s.labels, labels_json: JSON.stringify(s.labels) });
-        }
-        const v = s.values[i]!;
-        const flags = Number.isNaN(v) ? (isStaleNaN(v) ? FLAG_STALE : FLAG_NAN) : 0;
-        tsv += `${nameEsc}\t${fp}\t${ts}\t${flags ? 0 : formatFloat(v)}\t${flags}\n`;
-        res.accepted++;
       }
     }
     try {
       if (newSeries.length) {
         await this.client.insert({ table: this.t('metrics_time_series'), values: newSeries, format: 'JSONEachRow' });
-        res.newSeries = newSeries.length;
+        results[0]!.newSeries = newSeries.length;
       }
       if (tsv) {
         await this.client.insert({
@@ -105,7 +168,7 @@ export class ClickHouseMetricsStore implements MetricsStore {
       for (const s of newSeries) this.knownSeriesDays.delete(`${s.fingerprint}:${s.unix_milli}`);
       throw e;
     }
-    return res;
+    return results;
   }
 
   async appendMetadata(meta: MetricMetadata[]): Promise<void> {
@@ -138,7 +201,12 @@ export class ClickHouseMetricsStore implements MetricsStore {
       const col = m.name === '__name__' ? 'metric_name' : `labels[{ln${i}:String}]`;
       if (m.name !== '__name__') params[`ln${i}`] = m.name;
       params[`lv${i}`] = m.type === '=~' || m.type === '!~' ? `^(?:${m.value})$` : m.value;
-      const op = { '=': `${col} = {lv${i}:String}`, '!=': `${col} != {lv${i}:String}`, '=~': `match(${col}, {lv${i}:String})`, '!~': `NOT match(${col}, {lv${i}:String})` }[m.type];
+      const op = {
+        '=': `${col} = {lv${i}:String}`,
+        '!=': `${col} != {lv${i}:String}`,
+        '=~': `match(${col}, {lv${i}:String})`,
+        '!~': `NOT match(${col}, {lv${i}:String})`,
+      }[m.type];
       conds.push(op);
     });
     return conds.join(' AND ');
@@ -175,7 +243,14 @@ export class ClickHouseMetricsStore implements MetricsStore {
       const table = res === '1m' ? 'metrics_samples_1m' : 'metrics_samples_1h';
       const width = res === '1m' ? 60_000 : 3_600_000;
       const col = rollupValueColumn(hints?.func);
-      const expr = col === 'last' ? 'argMaxMerge(last)' : col === 'min' ? 'min(min)' : col === 'max' ? 'max(max)' : 'sum(sum) / sum(cnt)';
+      const expr =
+        col === 'last'
+          ? 'argMaxMerge(last)'
+          : col === 'min'
+            ? 'min(min)'
+            : col === 'max'
+              ? 'max(max)'
+              : 'sum(sum) / sum(cnt)';
       query = `SELECT fingerprint, max(last_ts) AS ts, ${expr} AS v, 0 FROM ${this.t(table)}
         WHERE metric_name IN {names:Array(String)} AND fingerprint IN {fps:Array(UInt64)} AND bucket >= ${startMs - (startMs % width)} AND bucket <= {e:Int64}
         GROUP BY fingerprint, bucket HAVING ts >= {s:Int64} AND ts <= {e:Int64} ORDER BY fingerprint, bucket`;
@@ -282,7 +357,12 @@ export class ClickHouseMetricsStore implements MetricsStore {
       format: 'JSONEachRow',
     });
     const [r] = (await rs.json()) as { series: string; raw: string; m1: string; h1: string }[];
-    return { series: Number(r!.series), rawSamples: Number(r!.raw), rollup1mRows: Number(r!.m1), rollup1hRows: Number(r!.h1) };
+    return {
+      series: Number(r!.series),
+      rawSamples: Number(r!.raw),
+      rollup1mRows: Number(r!.m1),
+      rollup1hRows: Number(r!.h1),
+    };
   }
 
   async close(): Promise<void> {
