@@ -82,6 +82,14 @@ export class DuckDbCandidate implements Queryable {
     return out;
   }
 
+  async exec(sql: string): Promise<void> {
+    await this.conn.run(sql);
+  }
+  async scalar(sql: string): Promise<number> {
+    const r = await this.conn.runAndReadAll(sql);
+    return Number(r.getRows()[0]![0]);
+  }
+
   async labelNames(): Promise<string[]> {
     return [];
   }
