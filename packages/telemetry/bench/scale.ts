@@ -11,7 +11,8 @@ import { fakeEngine } from '../test/metrics-helpers.js';
 import { DuckDbCandidate } from './duckdb.js';
 import { DAY_STEPS, percentile, seriesLabels, STEP_MS } from './load.js';
 
-const SERIES = Number(process.argv[process.argv.indexOf('--series') + 1] || 2000);
+const si = process.argv.indexOf('--series');
+const SERIES = si >= 0 ? Number(process.argv[si + 1]) : 2000;
 const ITER = 20;
 const work = mkdtempSync(join(tmpdir(), 'sw-bench-scale-'));
 const engine = fakeEngine();

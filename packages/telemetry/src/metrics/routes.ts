@@ -202,6 +202,17 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
     });
   }
 
+  // exemplars are not stored; Grafana's Explore asks for them, so answer with none
+  for (const method of ['GET', 'POST'] as const) {
+    app.route({
+      method,
+      url: '/api/v1/query_exemplars',
+      schema: { tags: TAGS, summary: 'Exemplars (none are stored: always empty)', response: promResponses },
+      config: promConfig('telemetry.read'),
+      handler: async () => ({ status: 'success', data: [] }),
+    });
+  }
+
   app.get(
     '/api/v1/label/:name/values',
     {
