@@ -5,6 +5,7 @@ export type { MetricsStore, SeriesSamples, MetricMetadata, MetricType, AppendRes
 export { DEFAULT_RETENTION } from './metrics/types.js';
 export { SqliteMetricsStore, type SqliteMetricsStoreOptions } from './metrics/sqlite/store.js';
 export { ClickHouseMetricsStore, type ClickHouseMetricsStoreOptions } from './metrics/clickhouse/store.js';
+export { openMetricsStore, type MetricsStoreConfig } from './metrics/open.js';
 export { MetricsIngestor, type IngestorOptions, type IngestReport } from './metrics/ingest/ingestor.js';
 export { decodeWriteRequest, encodeWriteRequest, snappyDecode, snappyEncode, type WriteRequest } from './metrics/ingest/remote-write.js';
 export { decodeOtlpMetrics } from './metrics/ingest/otlp-proto.js';
