@@ -88,6 +88,11 @@ describe('SqliteMetricsStore', () => {
     expect(store.resolutionFor(base, base + 120_000, { stepMs: 15_000, rangeMs: 300_000, func: 'rate' })).toBe('raw');
     // an 8-day panel at a 6 h step reads hourly rollups
     expect(store.resolutionFor(base - 8 * 86_400_000, base, { stepMs: 6 * 3_600_000, rangeMs: 6 * 3_600_000, func: 'rate' })).toBe('1h');
+    // samples still in the head count in rollup reads before any compaction
+    await store.append([{ labels: l, timestamps: [base + 110_000], values: [50] }]);
+    const fresh = await store.select(m, base, base + 120_000, { stepMs: 600_000, rangeMs: 600_000, func: 'max_over_time' });
+    expect(Array.from(fresh[0]!.values)).toEqual([100, 50]);
+    expect(fresh[0]!.timestamps[1]).toBe(base + 110_000);
     const stats = await store.stats();
     expect(stats.rollup1mRows).toBeGreaterThan(0);
     expect(stats.rollup1hRows).toBeGreaterThan(0);

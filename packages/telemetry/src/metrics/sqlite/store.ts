@@ -226,20 +226,37 @@ export class SqliteMetricsStore implements MetricsStore {
       const table = res === '1m' ? 'rollup_1m' : 'rollup_1h';
       const width = res === '1m' ? 60_000 : 3_600_000;
       const col = rollupValueColumn(hints?.func);
-      const stmt = this.reader
-        .prepare(`SELECT last_ts, ${col} FROM ${table} WHERE series_id = ? AND bucket >= ? AND bucket <= ? AND last_ts >= ? ORDER BY bucket`)
+      const from = startMs - (startMs % width);
+      type Row = [bucket: number, min: number, max: number, sum: number, cnt: number, last: number, lastTs: number];
+      const stmt = this.reader.prepare(`SELECT bucket, min, max, sum, cnt, last, last_ts FROM ${table} WHERE series_id = ? AND bucket >= ? AND bucket <= ? ORDER BY bucket`).raw(true);
+      // samples not compacted yet are aggregated from the head on the fly, so rollup reads do not lag
+      const headAgg = this.reader
+        .prepare(
+          `SELECT g.b, g.mn, g.mx, g.sm, g.c, h.v, g.lt FROM
+             (SELECT ts - ts % ${width} AS b, min(v) AS mn, max(v) AS mx, sum(v) AS sm, count(*) AS c, max(ts) AS lt
+              FROM head WHERE series_id = ? AND k = 0 AND ts >= ? AND ts <= ? GROUP BY ts - ts % ${width}) g
+           JOIN head h ON h.series_id = ? AND h.ts = g.lt ORDER BY g.b`,
+        )
         .raw(true);
-      for (const e of entries) {
-        const rows = stmt.all(e.id, startMs - (startMs % width), endMs, startMs) as [number, number][];
-        const ts: number[] = [];
-        const vs: number[] = [];
-        for (const r of rows) {
-          if (r[0] > endMs) continue;
-          ts.push(r[0]);
-          vs.push(r[1]);
+      this.reader.transaction(() => {
+        for (const e of entries) {
+          const merged = new Map<number, Row>();
+          for (const r of stmt.all(e.id, from, endMs) as Row[]) merged.set(r[0], r);
+          for (const h of headAgg.all(e.id, from, endMs + width, e.id) as Row[]) {
+            const r = merged.get(h[0]);
+            if (!r) merged.set(h[0], h);
+            else merged.set(h[0], [r[0], Math.min(r[1], h[1]), Math.max(r[2], h[2]), r[3] + h[3], r[4] + h[4], h[6] >= r[6] ? h[5] : r[5], Math.max(r[6], h[6])]);
+          }
+          const ts: number[] = [];
+          const vs: number[] = [];
+          for (const r of [...merged.values()].sort((x, y) => x[0] - y[0])) {
+            if (r[6] < startMs || r[6] > endMs) continue;
+            ts.push(r[6]);
+            vs.push(col === 'min' ? r[1] : col === 'max' ? r[2] : col === 'sum / cnt' ? r[3] / r[4] : r[5]);
+          }
+          if (ts.length) out.push({ labels: e.labels, timestamps: ts, values: vs });
         }
-        if (ts.length) out.push({ labels: e.labels, timestamps: ts, values: vs });
-      }
+      })();
     }
     return out;
   }
