@@ -169,6 +169,18 @@ describe('metrics HTTP API', () => {
     expect(noName.json().code).toBe('TELEMETRY_METRIC_NAME_MISSING');
   });
 
+  it('mounts beside a server that registered its own parsers for the same content types', async () => {
+    const host = fastify();
+    host.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer' }, (_r, b, done) => done(null, b));
+    host.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_r, b, done) => done(null, { raw: b }));
+    await host.register(metricsRoutes, { prefix: '/prometheus', engine, store });
+    await host.register(otlpMetricsRoutes, { prefix: '/otlp', store });
+    await host.ready();
+    const r = await host.inject({ method: 'POST', url: '/prometheus/api/v1/query', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `query=req_total&time=${T / 1000}` });
+    expect(r.json().status).toBe('success');
+    await host.close();
+  });
+
   it('answers 429 with Retry-After when ingestion is saturated', async () => {
     const small = fastify();
     const ingestor = new MetricsIngestor(store, { maxPendingSamples: 10, retryAfterSeconds: 3 });

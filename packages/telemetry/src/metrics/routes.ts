@@ -57,7 +57,13 @@ function list(p: Params, k: string): string[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [String(v)];
 }
 
+/** Replaces, inside this plugin only, any parser the server may have registered for the type. */
+function ownParser(app: FastifyInstance, type: string): void {
+  if (app.hasContentTypeParser(type)) app.removeContentTypeParser(type);
+}
+
 function registerFormParser(app: FastifyInstance): void {
+  ownParser(app, 'application/x-www-form-urlencoded');
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     const out: Record<string, string | string[]> = {};
     for (const [k, v] of new URLSearchParams(body as string)) {
@@ -95,6 +101,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
   const labelCache = new LabelCache();
   registerFormParser(app);
   // remote_write bodies are snappy-compressed protobuf: keep them as raw bytes
+  ownParser(app, 'application/x-protobuf');
   app.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer', bodyLimit: opts.maxBodyBytes ?? 32 << 20 }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err, req, reply) => {
@@ -291,6 +298,8 @@ export const otlpMetricsRoutes: FastifyPluginAsync<OtlpMetricsRoutesOptions> = a
   const ingestor = opts.ingestor ?? new MetricsIngestor(opts.store);
   const translator = opts.translator ?? new OtlpMetricsTranslator();
   const limit = opts.maxBodyBytes ?? 20 << 20;
+  ownParser(app, 'application/x-protobuf');
+  ownParser(app, 'application/json');
   app.addContentTypeParser(['application/x-protobuf', 'application/json'], { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
   app.setErrorHandler((err, _req, reply) => {
     if (err instanceof TooManyRequestsError) reply.header('retry-after', String(err.retryAfterSeconds));
