@@ -19,3 +19,4 @@ export { telemetryPermissions } from './metrics/permissions.js';
 export { catalogRoutes, type CatalogRoutesOptions } from './metrics/catalog/routes.js';
 export { CatalogRepo, DATASOURCE_KINDS, METRIC_TYPES, type DataSource, type DataSourceKind, type MetricDef } from './metrics/catalog/repo.js';
 export { telemetryMigrations } from './metrics/catalog/migrations.js';
+export { loadScrapeJobs, validateScrapeConfig } from './metrics/catalog/scrape-config.js';
