@@ -41,13 +41,13 @@ describe.skipIf(!hasPrometheus)('Prometheus remote_write into the platform', () 
     writeFileSync(
       join(tmp.dir, 'prometheus.yml'),
       `global:
-  scrape_interval: 1s
+  scrape_interval: 500ms
 scrape_configs:
   - job_name: prom
     static_configs: [{ targets: ['127.0.0.1:${promPort}'] }]
 remote_write:
   - url: ${ourUrl}/api/v1/write
-    queue_config: { batch_send_deadline: 500ms, max_samples_per_send: 500 }
+    queue_config: { batch_send_deadline: 200ms, max_samples_per_send: 500 }
     metadata_config: { send_interval: 1s }
 `,
     );
