@@ -127,6 +127,28 @@ describe('metrics HTTP API', () => {
     expect(badLabel.statusCode).toBe(400);
   });
 
+  it("maps the engine's errorType to Prometheus' status codes", async () => {
+    const failing = (errorType: string, message: string) => ({
+      instantQuery: async () => {
+        throw Object.assign(new Error(message), { errorType });
+      },
+      rangeQuery: async () => {
+        throw new Error('boom');
+      },
+    });
+    for (const [type, status] of [['bad_data', 400], ['execution', 422], ['timeout', 503], ['canceled', 499]] as const) {
+      const a = serverLikeFastify();
+      await a.register(metricsRoutes, { engine: failing(type, `it failed: ${type}`), store });
+      const r = await a.inject({ method: 'GET', url: '/api/v1/query?query=up' });
+      expect(r.statusCode, type).toBe(status);
+      expect(r.json()).toEqual({ status: 'error', errorType: type, error: `it failed: ${type}` });
+      const plain = await a.inject({ method: 'GET', url: '/api/v1/query_range?query=up&start=0&end=60&step=15' });
+      expect(plain.statusCode).toBe(422);
+      expect(plain.json().errorType).toBe('execution');
+      await a.close();
+    }
+  });
+
   it('refuses corrupt snappy, truncated protobuf, wrong content type and encoding with 4xx', async () => {
     const good = encodeWriteRequest([{ labels: { __name__: 'x', a: 'b' }, timestamps: [T], values: [1] }]);
     const corrupt = await app.inject({ method: 'POST', url: '/prometheus/api/v1/write', headers: RW_HEADERS, payload: Buffer.from('not snappy at all') });

@@ -76,9 +76,13 @@ function registerFormParser(app: FastifyInstance): void {
 }
 
 /** Prometheus' errorType for an error thrown by the engine or the store. */
+const ERROR_STATUS: Record<string, number> = { bad_data: 400, execution: 422, timeout: 503, canceled: 499, unavailable: 503, not_found: 404, internal: 500 };
+
 function promError(e: unknown): { status: number; errorType: string; error: string } {
-  const err = e as Error & { statusCode?: number; validation?: unknown };
+  const err = e as Error & { statusCode?: number; validation?: unknown; errorType?: unknown };
   if (err.validation) return { status: 400, errorType: 'bad_data', error: err.message };
+  // the PromQL engine's errors (ParseError, PromQLError) carry Prometheus' own errorType
+  if (typeof err.errorType === 'string' && err.errorType in ERROR_STATUS) return { status: ERROR_STATUS[err.errorType]!, errorType: err.errorType, error: err.message };
   if (e instanceof TooManyRequestsError) return { status: 429, errorType: 'unavailable', error: err.message };
   if (isPlatformError(e)) {
     if (e.status === 408 || e.status === 503) return { status: 503, errorType: 'timeout', error: e.message };
