@@ -20,3 +20,4 @@ export { catalogRoutes, type CatalogRoutesOptions } from './metrics/catalog/rout
 export { CatalogRepo, DATASOURCE_KINDS, METRIC_TYPES, type DataSource, type DataSourceKind, type MetricDef } from './metrics/catalog/repo.js';
 export { telemetryMigrations } from './metrics/catalog/migrations.js';
 export { loadScrapeJobs, validateScrapeConfig } from './metrics/catalog/scrape-config.js';
+export { scopedQueryable, stampTenant, DEFAULT_TENANT_LABEL } from './metrics/tenant.js';

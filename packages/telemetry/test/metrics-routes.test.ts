@@ -203,6 +203,28 @@ describe('metrics HTTP API', () => {
     await host.close();
   });
 
+  it('isolates teams: written series carry the team, reads see only their team', async () => {
+    const tenant = serverLikeFastify();
+    const tenantOf = (req: { headers: Record<string, unknown> }) => req.headers['x-team'] as string | undefined;
+    await tenant.register(metricsRoutes, { prefix: '/prometheus', engine, store, tenantOf });
+    await tenant.register(otlpMetricsRoutes, { prefix: '/otlp', store, tenantOf });
+    await tenant.ready();
+    const body = (v: number) => rw([{ labels: { __name__: 'tenant_metric', team: 'forged', k: 'v' }, timestamps: [T], values: [v] }]);
+    expect((await tenant.inject({ method: 'POST', url: '/prometheus/api/v1/write', headers: { ...RW_HEADERS, 'x-team': 'red' }, payload: body(1) })).statusCode).toBe(204);
+    expect((await tenant.inject({ method: 'POST', url: '/prometheus/api/v1/write', headers: { ...RW_HEADERS, 'x-team': 'blue' }, payload: body(2) })).statusCode).toBe(204);
+    const q = async (team: string, query: string) =>
+      (await tenant.inject({ method: 'GET', url: `/prometheus/api/v1/query?query=${encodeURIComponent(query)}&time=${T / 1000}`, headers: { 'x-team': team } })).json();
+    expect((await q('red', 'tenant_metric')).data.result).toEqual([{ metric: { __name__: 'tenant_metric', team: 'red', k: 'v' }, value: [T / 1000, '1'] }]);
+    expect((await q('blue', 'tenant_metric{team="red"}')).data.result).toEqual([]);
+    const values = await tenant.inject({ method: 'GET', url: `/prometheus/api/v1/label/team/values?start=${(T - 60_000) / 1000}&end=${(T + 60_000) / 1000}`, headers: { 'x-team': 'blue' } });
+    expect(values.json().data).toEqual(['blue']);
+    const otlp = { resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'otlp.tenant', gauge: { dataPoints: [{ timeUnixNano: String(BigInt(T) * 1_000_000n), asDouble: 3 }] } }] }] }] };
+    expect((await tenant.inject({ method: 'POST', url: '/otlp/v1/metrics', headers: { 'content-type': 'application/json', 'x-team': 'red' }, payload: otlp })).statusCode).toBe(200);
+    expect((await q('red', 'otlp_tenant')).data.result[0].metric.team).toBe('red');
+    expect((await q('blue', 'otlp_tenant')).data.result).toEqual([]);
+    await tenant.close();
+  });
+
   it('answers 429 with Retry-After when ingestion is saturated', async () => {
     const small = fastify();
     const ingestor = new MetricsIngestor(store, { maxPendingSamples: 10, retryAfterSeconds: 3 });
