@@ -10,7 +10,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fastify, type FastifyInstance } from 'fastify';
-import { createClient } from '@clickhouse/client';
 import { chdb, chdbClient } from '../test/logs/chdb.js';
 import { ClickHouseMetricsStore, metricsRoutes, MetricsIngestor, SqliteMetricsStore, type MetricsStore } from '../src/index.js';
 import { fakeEngine } from '../test/metrics-helpers.js';
