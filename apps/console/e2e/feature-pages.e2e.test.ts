@@ -190,7 +190,7 @@ describe.skipIf(!avail.ok)(`feature pages in Chromium${avail.ok ? '' : ` (skippe
     // render preview tab
     await page.click('.ant-tabs-tab:has-text("Render preview")');
     await waitNodeText('renderObjects', /Deployment/);
-    expect(await nodeText('renderYaml')).toMatch(/kind: Service/);
+    await waitNodeText('renderYaml', /apiVersion: apps\/v1/);
 
     // deploy through the app page
     await page.click('[data-testid=sw-toolbar-summary-deploy]');
@@ -215,7 +215,9 @@ describe.skipIf(!avail.ok)(`feature pages in Chromium${avail.ok ? '' : ` (skippe
     await openPage('/apps/delivery/deployments');
     await waitNodeText('deployments', new RegExp(ids.deployment));
 
-    // a second deploy gives revision 2 (same spec): the revisions tab diffs 1 → 2 and offers rollback
+    // a changed spec deployed again gives revision 2: the revisions tab diffs 1 → 2 and offers rollback
+    const put = await api('PUT', `/api/oam/apps/${ids.app}`, { spec: APP_YAML.replace('replicas: 2', 'replicas: 3') });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
     const again = await api('POST', `/api/oam/apps/${ids.app}/deployments`, { env: ids.env });
     expect(again.status).toBe(202);
     for (let i = 0; i < 100; i++) {
@@ -226,9 +228,19 @@ describe.skipIf(!avail.ok)(`feature pages in Chromium${avail.ok ? '' : ` (skippe
     await openPage(`/apps/delivery/app?app=${ids.app}&from=1&to=2`);
     await page.click('.ant-tabs-tab:has-text("Revisions")');
     await waitNodeText('revisions', /2/);
-    await page.waitForSelector('[data-node=revisionDiff]');
+    await page.waitForSelector('[data-node=revisionDiff] [data-testid=diff]');
+    await waitNodeText('revisionDiff', /replicas: 3/);
     await page.waitForSelector('[data-node=objectDiff] .ant-table-row');
+    await waitNodeText('objectDiffText', /replicas: 3/);
     await shot('app-revisions');
+
+    // roll back to revision 1 from its row: a confirmation, then the new deployment's status page
+    await page.locator('[data-node=revisions] .ant-table-row', { hasText: 'dev-e2e' }).last().locator('button', { hasText: 'Roll back to this' }).click();
+    await page.locator('.ant-popconfirm .ant-btn-primary').click();
+    await page.waitForURL(/\/apps\/delivery\/deployment\?id=/, { timeout: 20_000 });
+    await waitNodeText('tree', /rollback.*revision 1 → dev-e2e · succeeded/, 30_000);
+    const rolled = await api('GET', `/api/oam/deployments/${new URL(page.url()).searchParams.get('id')}`);
+    expect(rolled.body.deployment.rollbackOf).toBeTruthy();
     expect(errorsSince(mark)).toEqual([]);
   });
 
@@ -263,7 +275,7 @@ describe.skipIf(!avail.ok)(`feature pages in Chromium${avail.ok ? '' : ` (skippe
     const rw = await fetch(`${server.url}/prometheus/api/v1/write`, {
       method: 'POST',
       headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0' },
-      body,
+      body: new Uint8Array(body),
     });
     expect(rw.status, await rw.text()).toBe(204);
 
