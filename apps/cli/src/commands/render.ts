@@ -26,7 +26,7 @@ export function registerRenderCommands(program: Command): void {
     .option('--cluster <name>', 'target cluster name (labels and context only)')
     .option('--summary', 'print one line per object with its source component and trait instead of the objects');
   // The root program may already own -o/--output (table|json|yaml); reuse it rather than shadow it.
-  const rootHasOutput = (program.options as { long?: string }[]).some((o) => o.long === '--output');
+  const rootHasOutput = (program.options as readonly { long?: string }[]).some((o) => o.long === '--output');
   if (!rootHasOutput) cmd.option('-o, --output <format>', 'yaml | json', 'yaml');
   cmd.action(async (_opts: RenderCliOptions, self: Command) => {
     const o = self.optsWithGlobals() as RenderCliOptions;
