@@ -27,7 +27,11 @@ const SERIES = flag('series', 2000);
 const WINDOW = flag('window-steps', 240);
 const ITER = flag('iterations', 30);
 const SHARDS = flag('shards', 4);
-const engine = fakeEngine();
+// the real PromQL engine when @sreworks/promql provides one, else the test engine (rate only)
+const promql = (await import('@sreworks/promql')) as Record<string, unknown>;
+const engine: import('@sreworks/promql').PromQLEngine =
+  typeof promql.createEngine === 'function' ? (promql.createEngine as () => import('@sreworks/promql').PromQLEngine)() : fakeEngine();
+const engineName = typeof promql.createEngine === 'function' ? '@sreworks/promql engine' : 'test engine (rate only; @sreworks/promql has no engine in this tree)';
 const PANEL_STEP_S = 60;
 
 const work = mkdtempSync(join(tmpdir(), 'sw-bench-ingest-'));
@@ -143,6 +147,7 @@ function fmt(n: number, d = 0): string {
 }
 
 async function main() {
+  console.log(`PromQL: ${engineName}`);
   console.log(`stream: ${SERIES} series x 8 labels, 15 s resolution; timed window ${WINDOW} steps (${(WINDOW * 15) / 60} min), ${SHARDS} shards, <= 2000 samples/request; panel 24 h of 20 series, step ${PANEL_STEP_S} s`);
   const stream = buildStream({ series: SERIES, windowSteps: WINDOW, shards: SHARDS, maxSamplesPerSend: 2000, endMs: Date.now() });
   console.log(`  timed: ${fmt(stream.windowSamples)} samples in ${stream.window.flat().length} requests; backfill: ${fmt(stream.backfillSamples)} samples`);

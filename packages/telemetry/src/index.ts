@@ -5,6 +5,7 @@ export type { MetricsStore, SeriesSamples, MetricMetadata, MetricType, AppendRes
 export { DEFAULT_RETENTION } from './metrics/types.js';
 export { SqliteMetricsStore, type SqliteMetricsStoreOptions } from './metrics/sqlite/store.js';
 export { ClickHouseMetricsStore, type ClickHouseMetricsStoreOptions } from './metrics/clickhouse/store.js';
+export { openMetricsStore, type MetricsStoreConfig } from './metrics/open.js';
 export { MetricsIngestor, type IngestorOptions, type IngestReport } from './metrics/ingest/ingestor.js';
 export { decodeWriteRequest, encodeWriteRequest, snappyDecode, snappyEncode, type WriteRequest } from './metrics/ingest/remote-write.js';
 export { decodeOtlpMetrics } from './metrics/ingest/otlp-proto.js';
@@ -18,6 +19,8 @@ export { telemetryPermissions } from './metrics/permissions.js';
 export { catalogRoutes, type CatalogRoutesOptions } from './metrics/catalog/routes.js';
 export { CatalogRepo, DATASOURCE_KINDS, METRIC_TYPES, type DataSource, type DataSourceKind, type MetricDef } from './metrics/catalog/repo.js';
 export { telemetryMigrations } from './metrics/catalog/migrations.js';
+export { loadScrapeJobs, validateScrapeConfig } from './metrics/catalog/scrape-config.js';
+export { scopedQueryable, stampTenant, DEFAULT_TENANT_LABEL } from './metrics/tenant.js';
 
 // logs
 export type * from './logs/types.js';

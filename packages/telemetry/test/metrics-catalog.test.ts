@@ -3,7 +3,7 @@ import { fastify, type FastifyInstance } from 'fastify';
 import { isPlatformError } from '@sreworks/kernel';
 import { migrate } from '@sreworks/store';
 import { testDialects } from '@sreworks/store/testing';
-import { catalogRoutes, telemetryMigrations } from '../src/index.js';
+import { catalogRoutes, loadScrapeJobs, telemetryMigrations } from '../src/index.js';
 
 for (const dialect of testDialects()) {
   describe(`DataOps catalogue on ${dialect.name}`, () => {
@@ -76,6 +76,35 @@ for (const dialect of testDialects()) {
       const p2 = (await app.inject({ method: 'GET', url: `/api/dataops/metrics?teamId=tp&limit=3&cursor=${p1.nextCursor}` })).json();
       expect(p2.items).toHaveLength(2);
       expect(p2.nextCursor).toBeNull();
+    });
+
+    it('keeps scrape jobs as data sources and loads them for the scrape manager', async () => {
+      const ok = await app.inject({
+        method: 'POST',
+        url: '/api/dataops/datasources',
+        payload: { teamId: 'ts', name: 'node', kind: 'scrape', config: { targets: [{ url: 'http://127.0.0.1:9100/metrics', labels: { env: 'prod' } }], intervalMs: 15000, relabelConfigs: [{ action: 'drop', source_labels: ['env'], regex: 'dev' }] } },
+      });
+      expect(ok.statusCode, ok.body).toBe(201);
+      const badUrl = await app.inject({ method: 'POST', url: '/api/dataops/datasources', payload: { teamId: 'ts', name: 'n2', kind: 'scrape', config: { targets: [{ url: 'ftp://x' }] } } });
+      expect(badUrl.statusCode).toBe(400);
+      expect(badUrl.json().error.details.field).toBe('body.config.targets.0.url');
+      const badRegex = await app.inject({ method: 'POST', url: '/api/dataops/datasources', payload: { teamId: 'ts', name: 'n3', kind: 'scrape', config: { targets: [{ url: 'http://a:1/m' }], metricRelabelConfigs: [{ action: 'keep', regex: '(' }] } } });
+      expect(badRegex.statusCode).toBe(400);
+      expect(badRegex.json().error.details.field).toBe('body.config.metricRelabelConfigs[0].regex');
+      const badPatch = await app.inject({ method: 'PATCH', url: `/api/dataops/datasources/${ok.json().id}`, payload: { config: { targets: [] } } });
+      expect(badPatch.statusCode).toBe(400);
+      const jobs = await loadScrapeJobs(h.store);
+      expect(jobs).toEqual([
+        {
+          job: 'node',
+          targets: [{ url: 'http://127.0.0.1:9100/metrics', labels: { team: 'ts', env: 'prod' } }],
+          intervalMs: 15000,
+          timeoutMs: undefined,
+          relabelConfigs: [{ action: 'drop', source_labels: ['env'], regex: 'dev' }],
+          metricRelabelConfigs: undefined,
+          honorLabels: undefined,
+        },
+      ]);
     });
 
     it('refuses bad input naming the field', async () => {

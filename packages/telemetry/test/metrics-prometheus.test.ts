@@ -41,13 +41,13 @@ describe.skipIf(!hasPrometheus)('Prometheus remote_write into the platform', () 
     writeFileSync(
       join(tmp.dir, 'prometheus.yml'),
       `global:
-  scrape_interval: 1s
+  scrape_interval: 500ms
 scrape_configs:
   - job_name: prom
     static_configs: [{ targets: ['127.0.0.1:${promPort}'] }]
 remote_write:
   - url: ${ourUrl}/api/v1/write
-    queue_config: { batch_send_deadline: 500ms, max_samples_per_send: 500 }
+    queue_config: { batch_send_deadline: 200ms, max_samples_per_send: 500 }
     metadata_config: { send_interval: 1s }
 `,
     );
@@ -77,8 +77,8 @@ remote_write:
     // the same series at the same instant, from Prometheus and from us
     const t = got[0]!.timestamps[0]! / 1000;
     for (const q of ['up', 'prometheus_tsdb_head_series', 'prometheus_build_info', 'process_start_time_seconds', '{__name__=~"go_gc_duration_seconds.*"}']) {
-      const theirs = await (await fetch(`${promUrl}/api/v1/query?${new URLSearchParams({ query: q, time: String(t) })}`)).json();
-      const ours = await (await fetch(`${ourUrl}/api/v1/query?${new URLSearchParams({ query: q, time: String(t) })}`)).json();
+      const theirs: any = await (await fetch(`${promUrl}/api/v1/query?${new URLSearchParams({ query: q, time: String(t) })}`)).json();
+      const ours: any = await (await fetch(`${ourUrl}/api/v1/query?${new URLSearchParams({ query: q, time: String(t) })}`)).json();
       expect(ours.status, q).toBe('success');
       const norm = (r: { metric: Record<string, string>; value: [number, string] }[]) => r.map((x) => [JSON.stringify(x.metric), x.value[1]]).sort();
       expect(norm(ours.data.result), q).toEqual(norm(theirs.data.result));
@@ -87,7 +87,7 @@ remote_write:
     let meta: Record<string, unknown> = {};
     for (let i = 0; i < 50 && !meta.prometheus_tsdb_head_series; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      meta = (await (await fetch(`${ourUrl}/api/v1/metadata`)).json()).data;
+      meta = ((await (await fetch(`${ourUrl}/api/v1/metadata`)).json()) as any).data;
     }
     expect(meta.prometheus_tsdb_head_series).toEqual([{ type: 'gauge', help: 'Total number of series in the head block.', unit: '' }]);
   }, 40_000);

@@ -127,6 +127,28 @@ describe('metrics HTTP API', () => {
     expect(badLabel.statusCode).toBe(400);
   });
 
+  it("maps the engine's errorType to Prometheus' status codes", async () => {
+    const failing = (errorType: string, message: string) => ({
+      instantQuery: async () => {
+        throw Object.assign(new Error(message), { errorType });
+      },
+      rangeQuery: async () => {
+        throw new Error('boom');
+      },
+    });
+    for (const [type, status] of [['bad_data', 400], ['execution', 422], ['timeout', 503], ['canceled', 499]] as const) {
+      const a = serverLikeFastify();
+      await a.register(metricsRoutes, { engine: failing(type, `it failed: ${type}`), store });
+      const r = await a.inject({ method: 'GET', url: '/api/v1/query?query=up' });
+      expect(r.statusCode, type).toBe(status);
+      expect(r.json()).toEqual({ status: 'error', errorType: type, error: `it failed: ${type}` });
+      const plain = await a.inject({ method: 'GET', url: '/api/v1/query_range?query=up&start=0&end=60&step=15' });
+      expect(plain.statusCode).toBe(422);
+      expect(plain.json().errorType).toBe('execution');
+      await a.close();
+    }
+  });
+
   it('refuses corrupt snappy, truncated protobuf, wrong content type and encoding with 4xx', async () => {
     const good = encodeWriteRequest([{ labels: { __name__: 'x', a: 'b' }, timestamps: [T], values: [1] }]);
     const corrupt = await app.inject({ method: 'POST', url: '/prometheus/api/v1/write', headers: RW_HEADERS, payload: Buffer.from('not snappy at all') });
@@ -167,6 +189,40 @@ describe('metrics HTTP API', () => {
     expect(conflict.json().code).toBe('TELEMETRY_SAMPLE_DUPLICATE');
     const noName = await app.inject({ method: 'POST', url: '/prometheus/api/v1/write', headers: RW_HEADERS, payload: rw([{ labels: { job: 'x' }, timestamps: [T], values: [1] }]) });
     expect(noName.json().code).toBe('TELEMETRY_METRIC_NAME_MISSING');
+  });
+
+  it('mounts beside a server that registered its own parsers for the same content types', async () => {
+    const host = fastify();
+    host.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer' }, (_r, b, done) => done(null, b));
+    host.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_r, b, done) => done(null, { raw: b }));
+    await host.register(metricsRoutes, { prefix: '/prometheus', engine, store });
+    await host.register(otlpMetricsRoutes, { prefix: '/otlp', store });
+    await host.ready();
+    const r = await host.inject({ method: 'POST', url: '/prometheus/api/v1/query', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `query=req_total&time=${T / 1000}` });
+    expect(r.json().status).toBe('success');
+    await host.close();
+  });
+
+  it('isolates teams: written series carry the team, reads see only their team', async () => {
+    const tenant = serverLikeFastify();
+    const tenantOf = (req: { headers: Record<string, unknown> }) => req.headers['x-team'] as string | undefined;
+    await tenant.register(metricsRoutes, { prefix: '/prometheus', engine, store, tenantOf });
+    await tenant.register(otlpMetricsRoutes, { prefix: '/otlp', store, tenantOf });
+    await tenant.ready();
+    const body = (v: number) => rw([{ labels: { __name__: 'tenant_metric', team: 'forged', k: 'v' }, timestamps: [T], values: [v] }]);
+    expect((await tenant.inject({ method: 'POST', url: '/prometheus/api/v1/write', headers: { ...RW_HEADERS, 'x-team': 'red' }, payload: body(1) })).statusCode).toBe(204);
+    expect((await tenant.inject({ method: 'POST', url: '/prometheus/api/v1/write', headers: { ...RW_HEADERS, 'x-team': 'blue' }, payload: body(2) })).statusCode).toBe(204);
+    const q = async (team: string, query: string) =>
+      (await tenant.inject({ method: 'GET', url: `/prometheus/api/v1/query?query=${encodeURIComponent(query)}&time=${T / 1000}`, headers: { 'x-team': team } })).json();
+    expect((await q('red', 'tenant_metric')).data.result).toEqual([{ metric: { __name__: 'tenant_metric', team: 'red', k: 'v' }, value: [T / 1000, '1'] }]);
+    expect((await q('blue', 'tenant_metric{team="red"}')).data.result).toEqual([]);
+    const values = await tenant.inject({ method: 'GET', url: `/prometheus/api/v1/label/team/values?start=${(T - 60_000) / 1000}&end=${(T + 60_000) / 1000}`, headers: { 'x-team': 'blue' } });
+    expect(values.json().data).toEqual(['blue']);
+    const otlp = { resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'otlp.tenant', gauge: { dataPoints: [{ timeUnixNano: String(BigInt(T) * 1_000_000n), asDouble: 3 }] } }] }] }] };
+    expect((await tenant.inject({ method: 'POST', url: '/otlp/v1/metrics', headers: { 'content-type': 'application/json', 'x-team': 'red' }, payload: otlp })).statusCode).toBe(200);
+    expect((await q('red', 'otlp_tenant')).data.result[0].metric.team).toBe('red');
+    expect((await q('blue', 'otlp_tenant')).data.result).toEqual([]);
+    await tenant.close();
   });
 
   it('answers 429 with Retry-After when ingestion is saturated', async () => {

@@ -63,8 +63,16 @@ describe('SqliteMetricsStore', () => {
     const base = t0 - 2 * 3_600_000;
     const ts = Array.from({ length: 8 }, (_, i) => base + i * 15_000); // two minutes
     await store.append([{ labels: l, timestamps: ts, values: [1, 5, 3, 2, 10, 0, 7, 4] }]);
-    // a late sample for the first minute must update its rollup
+    await store.compact();
+    // a late sample for the first minute, after compaction, must update its rollup
     await store.append([{ labels: l, timestamps: [base + 50_000], values: [100] }]);
+    // and a re-sent one must not count twice
+    expect((await store.append([{ labels: l, timestamps: [base + 15_000], values: [5] }])).duplicates).toBe(1);
+    expect((await store.append([{ labels: l, timestamps: [base + 15_000], values: [6] }])).conflicts).toBe(1);
+    // raw reads see head and compacted samples together
+    const raw = await store.select([{ name: '__name__', type: '=', value: 'roll' }], base, base + 120_000);
+    expect(Array.from(raw[0]!.values)).toEqual([1, 5, 3, 2, 100, 10, 0, 7, 4]);
+    await store.compact();
     const m = [{ name: '__name__', type: '=' as const, value: 'roll' }];
     expect(store.resolutionFor(base, base + 120_000, { stepMs: 600_000, rangeMs: 600_000, func: 'max_over_time' })).toBe('1m');
     const max = await store.select(m, base, base + 120_000, { stepMs: 600_000, rangeMs: 600_000, func: 'max_over_time' });
@@ -80,6 +88,11 @@ describe('SqliteMetricsStore', () => {
     expect(store.resolutionFor(base, base + 120_000, { stepMs: 15_000, rangeMs: 300_000, func: 'rate' })).toBe('raw');
     // an 8-day panel at a 6 h step reads hourly rollups
     expect(store.resolutionFor(base - 8 * 86_400_000, base, { stepMs: 6 * 3_600_000, rangeMs: 6 * 3_600_000, func: 'rate' })).toBe('1h');
+    // samples still in the head count in rollup reads before any compaction
+    await store.append([{ labels: l, timestamps: [base + 110_000], values: [50] }]);
+    const fresh = await store.select(m, base, base + 120_000, { stepMs: 600_000, rangeMs: 600_000, func: 'max_over_time' });
+    expect(Array.from(fresh[0]!.values)).toEqual([100, 50]);
+    expect(fresh[0]!.timestamps[1]).toBe(base + 110_000);
     const stats = await store.stats();
     expect(stats.rollup1mRows).toBeGreaterThan(0);
     expect(stats.rollup1hRows).toBeGreaterThan(0);
@@ -89,6 +102,7 @@ describe('SqliteMetricsStore', () => {
     const l = { __name__: 'old', s: '1' };
     const now = Date.now();
     await store.append([{ labels: l, timestamps: [now - 10 * 86_400_000], values: [1] }]);
+    await store.compact();
     const before = await store.stats();
     // pretend it is 6 days later: raw (15 d) drops the sample, the 1m (90 d) and 1h rollups stay
     const removed = await store.applyRetention(now + 6 * 86_400_000);

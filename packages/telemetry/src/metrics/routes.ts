@@ -5,7 +5,8 @@
 import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { InputError, isPlatformError, PlatformError, TooManyRequestsError, toSchema, z } from '@sreworks/kernel';
-import type { Matcher, PromQLEngine, QueryLimits } from '@sreworks/promql';
+import type { Matcher, PromQLEngine, Queryable, QueryLimits } from '@sreworks/promql';
+import { DEFAULT_TENANT_LABEL, scopedQueryable, stampTenant } from './tenant.js';
 import { decodeWriteRequest, LabelCache, snappyDecode } from './ingest/remote-write.js';
 import { decodeOtlpMetrics } from './ingest/otlp-proto.js';
 import { OtlpMetricsTranslator } from './ingest/otlp.js';
@@ -23,6 +24,13 @@ export interface MetricsRoutesOptions {
   maxQueryRangeMs?: number;
   /** largest compressed remote_write body (default 32 MiB). */
   maxBodyBytes?: number;
+  /**
+   * The team a request acts for (e.g. the team of its ingestion token). When it returns one,
+   * written series get `tenantLabel=<team>` and reads see only that team's series.
+   */
+  tenantOf?: (request: FastifyRequest) => string | undefined;
+  /** default `team`. */
+  tenantLabel?: string;
 }
 
 const TAGS = ['telemetry'];
@@ -57,7 +65,13 @@ function list(p: Params, k: string): string[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [String(v)];
 }
 
+/** Replaces, inside this plugin only, any parser the server may have registered for the type. */
+function ownParser(app: FastifyInstance, type: string): void {
+  if (app.hasContentTypeParser(type)) app.removeContentTypeParser(type);
+}
+
 function registerFormParser(app: FastifyInstance): void {
+  ownParser(app, 'application/x-www-form-urlencoded');
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     const out: Record<string, string | string[]> = {};
     for (const [k, v] of new URLSearchParams(body as string)) {
@@ -70,9 +84,13 @@ function registerFormParser(app: FastifyInstance): void {
 }
 
 /** Prometheus' errorType for an error thrown by the engine or the store. */
+const ERROR_STATUS: Record<string, number> = { bad_data: 400, execution: 422, timeout: 503, canceled: 499, unavailable: 503, not_found: 404, internal: 500 };
+
 function promError(e: unknown): { status: number; errorType: string; error: string } {
-  const err = e as Error & { statusCode?: number; validation?: unknown };
+  const err = e as Error & { statusCode?: number; validation?: unknown; errorType?: unknown };
   if (err.validation) return { status: 400, errorType: 'bad_data', error: err.message };
+  // the PromQL engine's errors (ParseError, PromQLError) carry Prometheus' own errorType
+  if (typeof err.errorType === 'string' && err.errorType in ERROR_STATUS) return { status: ERROR_STATUS[err.errorType]!, errorType: err.errorType, error: err.message };
   if (e instanceof TooManyRequestsError) return { status: 429, errorType: 'unavailable', error: err.message };
   if (isPlatformError(e)) {
     if (e.status === 408 || e.status === 503) return { status: 503, errorType: 'timeout', error: e.message };
@@ -92,9 +110,15 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
   const { engine, store } = opts;
   const ingestor = opts.ingestor ?? new MetricsIngestor(store);
   const maxRange = opts.maxQueryRangeMs ?? 366 * 86_400_000;
+  const tenantLabel = opts.tenantLabel ?? DEFAULT_TENANT_LABEL;
+  const readable = (req: FastifyRequest): Queryable => {
+    const team = opts.tenantOf?.(req);
+    return team ? scopedQueryable(store, tenantLabel, team) : store;
+  };
   const labelCache = new LabelCache();
   registerFormParser(app);
   // remote_write bodies are snappy-compressed protobuf: keep them as raw bytes
+  ownParser(app, 'application/x-protobuf');
   app.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer', bodyLimit: opts.maxBodyBytes ?? 32 << 20 }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err, req, reply) => {
@@ -124,7 +148,8 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       if (enc !== 'snappy') throw new InputError(`Content-Encoding ${JSON.stringify(enc)} is not supported; remote_write uses snappy`, { field: 'headers.content-encoding' }, 'TELEMETRY_CONTENT_ENCODING');
       ingestor.checkCapacity();
       const wr = decodeWriteRequest(snappyDecode(req.body as Buffer), labelCache);
-      const report = await ingestor.write(wr.series, wr.metadata);
+      const team = opts.tenantOf?.(req);
+      const report = await ingestor.write(team ? stampTenant(wr.series, tenantLabel, team) : wr.series, wr.metadata);
       throwIfRejected(report);
       reply.header('x-prometheus-remote-write-samples-written', String(report.accepted + report.duplicates));
       return reply.code(204).send();
@@ -139,7 +164,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
     if (!q) throw new InputError('query is required', { field: 'query' }, 'TELEMETRY_PARAM_QUERY');
     const t = parseTime(str(p, 'time'), 'time', Date.now());
     const limits = withTimeout(opts.limits, str(p, 'timeout'));
-    const { data, warnings } = await engine.instantQuery(store, q, t, limits);
+    const { data, warnings } = await engine.instantQuery(readable(req), q, t, limits);
     return { status: 'success', data, ...(warnings.length ? { warnings } : {}) };
   };
   const range = async (req: FastifyRequest) => {
@@ -153,7 +178,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
     if (step <= 0) throw new InputError('zero or negative query resolution step widths are not accepted. Try a positive integer', { field: 'step' }, 'TELEMETRY_PARAM_STEP');
     if ((end - start) / step > MAX_POINTS) throw new InputError(`exceeded maximum resolution of ${MAX_POINTS} points per timeseries. Try decreasing the query resolution (?step=XX)`, { field: 'step' }, 'TELEMETRY_PARAM_STEP');
     if (end - start > maxRange) throw new InputError(`query range ${Math.round((end - start) / 86_400_000)}d exceeds the limit of ${Math.round(maxRange / 86_400_000)}d`, { field: 'start' }, 'TELEMETRY_QUERY_RANGE_LIMIT');
-    const { data, warnings } = await engine.rangeQuery(store, q, start, end, step, withTimeout(opts.limits, str(p, 'timeout')));
+    const { data, warnings } = await engine.rangeQuery(readable(req), q, start, end, step, withTimeout(opts.limits, str(p, 'timeout')));
     return { status: 'success', data, ...(warnings.length ? { warnings } : {}) };
   };
 
@@ -183,7 +208,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
         const sets = selectors(list(p, 'match[]'), true);
         const [start, end] = window(p);
         const seen = new Map<string, Record<string, string>>();
-        for (const m of sets) for (const l of await store.series(m, start, end)) seen.set(JSON.stringify(l), l);
+        for (const m of sets) for (const l of await readable(req).series(m, start, end)) seen.set(JSON.stringify(l), l);
         return { status: 'success', data: applyLimit([...seen.values()], p) };
       },
     });
@@ -196,7 +221,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
         const p = params(req);
         const [start, end] = window(p);
         const names = new Set<string>();
-        for (const m of selectors(list(p, 'match[]'), false)) for (const n of await store.labelNames(m, start, end)) names.add(n);
+        for (const m of selectors(list(p, 'match[]'), false)) for (const n of await readable(req).labelNames(m, start, end)) names.add(n);
         return { status: 'success', data: applyLimit([...names].sort(), p) };
       },
     });
@@ -225,7 +250,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
       const p = req.query as Params;
       const [start, end] = window(p);
       const values = new Set<string>();
-      for (const m of selectors(list(p, 'match[]'), false)) for (const v of await store.labelValues(name, m, start, end)) values.add(v);
+      for (const m of selectors(list(p, 'match[]'), false)) for (const v of await readable(req).labelValues(name, m, start, end)) values.add(v);
       return { status: 'success', data: applyLimit([...values].sort(), p) };
     },
   );
@@ -285,12 +310,17 @@ export interface OtlpMetricsRoutesOptions {
   translator?: OtlpMetricsTranslator;
   /** largest body after decompression (default 20 MiB, as the OTLP spec suggests). */
   maxBodyBytes?: number;
+  /** as in MetricsRoutesOptions: the team written series are stamped with. */
+  tenantOf?: (request: FastifyRequest) => string | undefined;
+  tenantLabel?: string;
 }
 
 export const otlpMetricsRoutes: FastifyPluginAsync<OtlpMetricsRoutesOptions> = async (app, opts) => {
   const ingestor = opts.ingestor ?? new MetricsIngestor(opts.store);
   const translator = opts.translator ?? new OtlpMetricsTranslator();
   const limit = opts.maxBodyBytes ?? 20 << 20;
+  ownParser(app, 'application/x-protobuf');
+  ownParser(app, 'application/json');
   app.addContentTypeParser(['application/x-protobuf', 'application/json'], { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
   app.setErrorHandler((err, _req, reply) => {
     if (err instanceof TooManyRequestsError) reply.header('retry-after', String(err.retryAfterSeconds));
@@ -331,7 +361,8 @@ export const otlpMetricsRoutes: FastifyPluginAsync<OtlpMetricsRoutesOptions> = a
         }
       } else request = decodeOtlpMetrics(body);
       const t = translator.translate(request);
-      const report = await ingestor.write(t.series, t.metadata, 'body.resourceMetrics');
+      const team = opts.tenantOf?.(req);
+      const report = await ingestor.write(team ? stampTenant(t.series, opts.tenantLabel ?? DEFAULT_TENANT_LABEL, team) : t.series, t.metadata, 'body.resourceMetrics');
       const rejected = report.invalidSamples + report.conflicts + report.tooOld + t.rejected;
       // invalid attributes cannot occur after sanitising, so refusals are partial successes (200, not retried)
       const messages = [...t.messages, ...report.errors.map((e) => String(e.message))];

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { InputError, toSchema, z } from '@sreworks/kernel';
 import type { Store } from '@sreworks/store';
 import { CatalogRepo, DATASOURCE_KINDS, METRIC_TYPES } from './repo.js';
+import { validateScrapeConfig } from './scrape-config.js';
 
 export interface CatalogRoutesOptions {
   store: Store;
@@ -87,6 +88,7 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRoutesOptions> = async (ap
     config: { permission: 'telemetry.write', team: (req: FastifyRequest) => (req.body as { teamId?: string })?.teamId },
   }, async (req, reply) => {
     const b = req.body as z.infer<typeof dataSourceCreate>;
+    if (b.kind === 'scrape') validateScrapeConfig(b.config ?? {});
     const ds = await repo.createDataSource({ teamId: b.teamId, name: b.name, kind: b.kind, description: b.description ?? null, config: b.config ?? {}, createdBy: userId(req) });
     (req as unknown as { auditTarget?: string }).auditTarget = `datasource/${ds.id}`;
     return reply.code(201).send(ds);
@@ -102,7 +104,10 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRoutesOptions> = async (ap
   }, async (req) => {
     const { id: dsId } = req.params as { id: string };
     (req as unknown as { auditTarget?: string }).auditTarget = `datasource/${dsId}`;
-    return repo.updateDataSource(dsId, req.body as z.infer<typeof dataSourcePatch>);
+    const patch = req.body as z.infer<typeof dataSourcePatch>;
+    const cur = await repo.getDataSource(dsId);
+    if ((patch.kind ?? cur.kind) === 'scrape') validateScrapeConfig(patch.config ?? cur.config);
+    return repo.updateDataSource(dsId, patch);
   });
   app.delete('/dataops/datasources/:id', {
     schema: { tags: TAGS, summary: 'Delete a telemetry data source', params: toSchema(idParams), response: { 204: { type: 'null' } } },

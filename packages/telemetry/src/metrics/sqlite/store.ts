@@ -150,6 +150,14 @@ export class SqliteMetricsStore implements MetricsStore {
     return rows;
   }
 
+  /**
+   * Moves recent samples from the head into the samples table and the rollups now. The writer
+   * does this by itself every 10 s (or 200,000 rows); rollup reads lag by at most that.
+   */
+  async compact(): Promise<void> {
+    await this.call({ op: 'compact' });
+  }
+
   async applyRetention(nowMs = Date.now()): Promise<number> {
     const r = this.retention;
     return this.call<number>({ op: 'retention', raw: nowMs - r.rawMs, r1m: nowMs - r.rollup1mMs, r1h: nowMs - r.rollup1hMs });
@@ -178,10 +186,10 @@ export class SqliteMetricsStore implements MetricsStore {
 
   /** series that have samples (or rollups) in the range: the dictionary alone keeps deleted ones. */
   private activeIn(entries: SeriesEntry[], startMs: number, endMs: number): SeriesEntry[] {
-    const raw = this.reader.prepare('SELECT 1 FROM samples WHERE series_id = ? AND ts >= ? AND ts <= ? LIMIT 1').pluck();
+    const raw = this.reader.prepare('SELECT 1 FROM samples WHERE series_id = ? AND ts >= ? AND ts <= ? UNION ALL SELECT 1 FROM head WHERE series_id = ? AND ts >= ? AND ts <= ? LIMIT 1').pluck();
     const r1h = this.reader.prepare('SELECT 1 FROM rollup_1h WHERE series_id = ? AND bucket >= ? AND bucket <= ? LIMIT 1').pluck();
     const hStart = startMs - (startMs % 3_600_000);
-    return entries.filter((e) => raw.get(e.id, startMs, endMs) !== undefined || r1h.get(e.id, hStart, endMs) !== undefined);
+    return entries.filter((e) => raw.get(e.id, startMs, endMs, e.id, startMs, endMs) !== undefined || r1h.get(e.id, hStart, endMs) !== undefined);
   }
 
   resolutionFor(startMs: number, endMs: number, hints?: SelectHints): Resolution {
@@ -194,36 +202,61 @@ export class SqliteMetricsStore implements MetricsStore {
     const out: SeriesData[] = [];
     if (res === 'raw') {
       const stmt = this.reader.prepare('SELECT ts, v, k FROM samples WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts').raw(true);
-      for (const e of entries) {
-        const rows = stmt.all(e.id, startMs, endMs) as [number, number | null, number][];
-        if (!rows.length) continue;
-        const ts = new Float64Array(rows.length);
-        const vs = new Float64Array(rows.length);
-        for (let i = 0; i < rows.length; i++) {
-          const r = rows[i]!;
-          ts[i] = r[0];
-          vs[i] = r[1] ?? (r[2] === KIND_STALE ? STALE_NAN : NaN);
+      const headStmt = this.reader.prepare('SELECT ts, v, k FROM head WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts').raw(true);
+      // one read transaction: a compaction between the two reads cannot hide or double rows
+      this.reader.transaction(() => {
+        for (const e of entries) {
+          const a = stmt.all(e.id, startMs, endMs) as [number, number | null, number][];
+          const b = headStmt.all(e.id, startMs, endMs) as [number, number | null, number][];
+          const n = a.length + b.length;
+          if (!n) continue;
+          const ts = new Float64Array(n);
+          const vs = new Float64Array(n);
+          let i = 0;
+          let j = 0;
+          for (let o = 0; o < n; o++) {
+            const r = j >= b.length || (i < a.length && a[i]![0] <= b[j]![0]) ? a[i++]! : b[j++]!;
+            ts[o] = r[0];
+            vs[o] = r[1] ?? (r[2] === KIND_STALE ? STALE_NAN : NaN);
+          }
+          out.push({ labels: e.labels, timestamps: ts, values: vs });
         }
-        out.push({ labels: e.labels, timestamps: ts, values: vs });
-      }
+      })();
     } else {
       const table = res === '1m' ? 'rollup_1m' : 'rollup_1h';
       const width = res === '1m' ? 60_000 : 3_600_000;
       const col = rollupValueColumn(hints?.func);
-      const stmt = this.reader
-        .prepare(`SELECT last_ts, ${col} FROM ${table} WHERE series_id = ? AND bucket >= ? AND bucket <= ? AND last_ts >= ? ORDER BY bucket`)
+      const from = startMs - (startMs % width);
+      type Row = [bucket: number, min: number, max: number, sum: number, cnt: number, last: number, lastTs: number];
+      const stmt = this.reader.prepare(`SELECT bucket, min, max, sum, cnt, last, last_ts FROM ${table} WHERE series_id = ? AND bucket >= ? AND bucket <= ? ORDER BY bucket`).raw(true);
+      // samples not compacted yet are aggregated from the head on the fly, so rollup reads do not lag
+      const headAgg = this.reader
+        .prepare(
+          `SELECT g.b, g.mn, g.mx, g.sm, g.c, h.v, g.lt FROM
+             (SELECT ts - ts % ${width} AS b, min(v) AS mn, max(v) AS mx, sum(v) AS sm, count(*) AS c, max(ts) AS lt
+              FROM head WHERE series_id = ? AND k = 0 AND ts >= ? AND ts <= ? GROUP BY ts - ts % ${width}) g
+           JOIN head h ON h.series_id = ? AND h.ts = g.lt ORDER BY g.b`,
+        )
         .raw(true);
-      for (const e of entries) {
-        const rows = stmt.all(e.id, startMs - (startMs % width), endMs, startMs) as [number, number][];
-        const ts: number[] = [];
-        const vs: number[] = [];
-        for (const r of rows) {
-          if (r[0] > endMs) continue;
-          ts.push(r[0]);
-          vs.push(r[1]);
+      this.reader.transaction(() => {
+        for (const e of entries) {
+          const merged = new Map<number, Row>();
+          for (const r of stmt.all(e.id, from, endMs) as Row[]) merged.set(r[0], r);
+          for (const h of headAgg.all(e.id, from, endMs + width, e.id) as Row[]) {
+            const r = merged.get(h[0]);
+            if (!r) merged.set(h[0], h);
+            else merged.set(h[0], [r[0], Math.min(r[1], h[1]), Math.max(r[2], h[2]), r[3] + h[3], r[4] + h[4], h[6] >= r[6] ? h[5] : r[5], Math.max(r[6], h[6])]);
+          }
+          const ts: number[] = [];
+          const vs: number[] = [];
+          for (const r of [...merged.values()].sort((x, y) => x[0] - y[0])) {
+            if (r[6] < startMs || r[6] > endMs) continue;
+            ts.push(r[6]);
+            vs.push(col === 'min' ? r[1] : col === 'max' ? r[2] : col === 'sum / cnt' ? r[3] / r[4] : r[5]);
+          }
+          if (ts.length) out.push({ labels: e.labels, timestamps: ts, values: vs });
         }
-        if (ts.length) out.push({ labels: e.labels, timestamps: ts, values: vs });
-      }
+      })();
     }
     return out;
   }
@@ -250,7 +283,7 @@ export class SqliteMetricsStore implements MetricsStore {
 
   async stats(): Promise<StoreStats> {
     const c = (t: string) => this.reader.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number;
-    return { series: c('series'), rawSamples: c('samples'), rollup1mRows: c('rollup_1m'), rollup1hRows: c('rollup_1h') };
+    return { series: c('series'), rawSamples: c('samples') + c('head'), rollup1mRows: c('rollup_1m'), rollup1hRows: c('rollup_1h') };
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,8 @@
 // The embedded store's only writer, in a worker thread: better-sqlite3 is synchronous, so
 // commits (with their fsync) must not stall the HTTP event loop. Requests that arrive while a
 // commit runs are committed together in the next transaction (group commit); each caller is
-// answered only after the transaction holding its samples has committed.
+// answered only after the transaction holding its samples has committed. Samples land in the
+// head table; compaction moves them into samples and the rollups (see schema.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { isStaleNaN } from '@sreworks/promql';
@@ -25,43 +26,52 @@ for (const row of db.prepare('SELECT id, fingerprint FROM series').iterate() as 
 
 const insSeries = db.prepare('INSERT INTO series (fingerprint, metric, labels, created_ms) VALUES (?, ?, ?, ?) RETURNING id');
 const getSeries = db.prepare('SELECT id, labels FROM series WHERE fingerprint = ?');
-const insSample = db.prepare('INSERT INTO samples (series_id, ts, v, k) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+const insHead = db.prepare('INSERT INTO head (series_id, ts, v, k) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+const getHead = db.prepare('SELECT v, k FROM head WHERE series_id = ? AND ts = ?');
 const getSample = db.prepare('SELECT v, k FROM samples WHERE series_id = ? AND ts = ?');
-const upsertRollup = (table: string) =>
-  db.prepare(
-    `INSERT INTO ${table} (series_id, bucket, min, max, sum, cnt, last, last_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (series_id, bucket) DO UPDATE SET
-       min = min(min, excluded.min), max = max(max, excluded.max), sum = sum + excluded.sum, cnt = cnt + excluded.cnt,
-       last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END,
-       last_ts = max(last_ts, excluded.last_ts)`,
-  );
-const up1m = upsertRollup('rollup_1m');
-const up1h = upsertRollup('rollup_1h');
-const upMeta = db.prepare('INSERT INTO metadata (metric, type, help, unit) VALUES (?, ?, ?, ?) ON CONFLICT (metric) DO UPDATE SET type = excluded.type, help = excluded.help, unit = excluded.unit');
+const delHead = db.prepare('DELETE FROM head WHERE series_id = ? AND ts = ?');
+const maxCompacted = db.prepare('SELECT max(ts) FROM samples WHERE series_id = ?').pluck();
+/** per series, the newest timestamp already in `samples` (older samples need a lookup there). */
+const compactedMax = new Map<number, number>();
+let headRows = db.prepare('SELECT count(*) FROM head').pluck().get() as number;
+let lastCompaction = Date.now();
+const COMPACT_ROWS = 200_000;
+const COMPACT_MS = 10_000;
+const rollupSql = (table: string, width: number) =>
+  `INSERT INTO ${table} (series_id, bucket, min, max, sum, cnt, last, last_ts)
+   SELECT g.series_id, g.b, g.mn, g.mx, g.sm, g.c, (SELECT h.v FROM head h WHERE h.series_id = g.series_id AND h.ts = g.lt), g.lt
+   FROM (SELECT series_id, ts - ts % ${width} AS b, min(v) AS mn, max(v) AS mx, sum(v) AS sm, count(*) AS c, max(ts) AS lt
+         FROM head WHERE k = 0 GROUP BY series_id, ts - ts % ${width}) g WHERE true
+   ON CONFLICT (series_id, bucket) DO UPDATE SET
+     min = min(min, excluded.min), max = max(max, excluded.max), sum = sum + excluded.sum, cnt = cnt + excluded.cnt,
+     last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END,
+     last_ts = max(last_ts, excluded.last_ts)`;
+const compactStmts = [
+  db.prepare('INSERT INTO samples (series_id, ts, v, k) SELECT series_id, ts, v, k FROM head WHERE true ON CONFLICT DO NOTHING'),
+  db.prepare(rollupSql('rollup_1m', 60_000)),
+  db.prepare(rollupSql('rollup_1h', 3_600_000)),
+];
+const headMax = db.prepare('SELECT series_id, max(ts) AS m FROM head GROUP BY series_id');
+const clearHead = db.prepare('DELETE FROM head');
 
-interface Agg {
-  min: number;
-  max: number;
-  sum: number;
-  cnt: number;
-  last: number;
-  lastTs: number;
-}
-
-function addAgg(map: Map<number, Agg>, bucket: number, ts: number, v: number): void {
-  const a = map.get(bucket);
-  if (!a) map.set(bucket, { min: v, max: v, sum: v, cnt: 1, last: v, lastTs: ts });
-  else {
-    if (v < a.min) a.min = v;
-    if (v > a.max) a.max = v;
-    a.sum += v;
-    a.cnt++;
-    if (ts >= a.lastTs) {
-      a.last = v;
-      a.lastTs = ts;
+/** Moves head rows into samples and the rollups, in one transaction. */
+function compact(): number {
+  if (!headRows) return 0;
+  const moved = headRows;
+  db.transaction(() => {
+    for (const row of headMax.iterate() as IterableIterator<{ series_id: number; m: number }>) {
+      const cur = compactedMax.get(row.series_id);
+      if (cur !== undefined && row.m > cur) compactedMax.set(row.series_id, row.m);
     }
-  }
+    for (const st of compactStmts) st.run();
+    clearHead.run();
+  })();
+  headRows = 0;
+  lastCompaction = Date.now();
+  return moved;
 }
+
+const upMeta = db.prepare('INSERT INTO metadata (metric, type, help, unit) VALUES (?, ?, ?, ?) ON CONFLICT (metric) DO UPDATE SET type = excluded.type, help = excluded.help, unit = excluded.unit');
 
 type AppendReq = Extract<WriterRequest, { op: 'append' }>;
 
@@ -78,8 +88,11 @@ function appendOne(req: AppendReq, now: number) {
       }
       seriesIds.set(s.fp, id);
     }
-    const m1 = new Map<number, Agg>();
-    const h1 = new Map<number, Agg>();
+    let known = compactedMax.get(id);
+    if (known === undefined) {
+      known = (maxCompacted.get(id) as number | null) ?? -Infinity;
+      compactedMax.set(id, known);
+    }
     for (let i = 0; i < s.timestamps.length; i++) {
       const ts = s.timestamps[i]!;
       const v = s.values[i]!;
@@ -89,21 +102,21 @@ function appendOne(req: AppendReq, now: number) {
       }
       const nan = Number.isNaN(v);
       const k = nan ? (isStaleNaN(v) ? KIND_STALE : KIND_NAN) : KIND_NUMBER;
-      const info = insSample.run(id, ts, nan ? null : v, k);
-      if (info.changes === 0) {
-        const prev = getSample.get(id, ts) as { v: number | null; k: number };
+      let prev: { v: number | null; k: number } | undefined;
+      if (insHead.run(id, ts, nan ? null : v, k).changes === 0) prev = getHead.get(id, ts) as { v: number | null; k: number };
+      else if (ts <= known) {
+        // older than what compaction already moved: it may be stored there
+        prev = getSample.get(id, ts) as { v: number | null; k: number } | undefined;
+        if (prev) delHead.run(id, ts);
+      }
+      if (prev) {
         if (prev.k === k && (nan || prev.v === v)) res.duplicates++;
         else res.conflicts++;
         continue;
       }
       res.accepted++;
-      if (!nan) {
-        addAgg(m1, ts - (ts % 60_000), ts, v);
-        addAgg(h1, ts - (ts % 3_600_000), ts, v);
-      }
+      headRows++;
     }
-    for (const [b, a] of m1) up1m.run(id, b, a.min, a.max, a.sum, a.cnt, a.last, a.lastTs);
-    for (const [b, a] of h1) up1h.run(id, b, a.min, a.max, a.sum, a.cnt, a.last, a.lastTs);
   }
   return res;
 }
@@ -132,6 +145,9 @@ function flush(): void {
           case 'retention':
             replies.push({ id: r.id, ok: true, result: retention(r) });
             break;
+          case 'compact':
+            replies.push({ id: r.id, ok: true, result: null });
+            break;
           case 'close':
             closing = true;
             replies.push({ id: r.id, ok: true, result: null });
@@ -141,11 +157,22 @@ function flush(): void {
     })();
   } catch (e) {
     // the whole group rolled back: every caller in it gets the error (none was acknowledged),
-    // and ids cached for series created in it are forgotten
+    // and ids and counters cached during it are forgotten
     seriesIds.clear();
+    compactedMax.clear();
+    headRows = db.prepare('SELECT count(*) FROM head').pluck().get() as number;
     for (const row of db.prepare('SELECT id, fingerprint FROM series').iterate() as IterableIterator<{ id: number; fingerprint: string }>) seriesIds.set(row.fingerprint, row.id);
     for (const r of reqs) parentPort!.postMessage({ id: r.id, ok: false, error: (e as Error).message } satisfies WriterResponse);
     return;
+  }
+  // a compaction asked for explicitly runs before its caller is answered
+  const wantCompact = closing || reqs.some((r) => r.op === 'compact');
+  if (wantCompact) {
+    try {
+      compact();
+    } catch (e) {
+      for (const rep of replies) if (reqs.find((r) => r.id === rep.id)?.op === 'compact') Object.assign(rep, { ok: false, error: (e as Error).message });
+    }
   }
   if (closing) {
     db.pragma('wal_checkpoint(TRUNCATE)');
@@ -153,13 +180,35 @@ function flush(): void {
   }
   for (const rep of replies) parentPort!.postMessage(rep);
   if (closing) process.exit(0);
+  if (!wantCompact && (headRows >= COMPACT_ROWS || (headRows && Date.now() - lastCompaction >= COMPACT_MS))) scheduleCompaction();
 }
+
+let compactionScheduled = false;
+function scheduleCompaction(): void {
+  if (compactionScheduled) return;
+  compactionScheduled = true;
+  setImmediate(() => {
+    compactionScheduled = false;
+    try {
+      compact();
+    } catch {
+      /* the head stays; the next flush retries */
+    }
+  });
+}
+// a quiet store still compacts what it holds
+setInterval(() => {
+  if (headRows && Date.now() - lastCompaction >= COMPACT_MS) scheduleCompaction();
+}, COMPACT_MS).unref();
 
 function retention(r: Extract<WriterRequest, { op: 'retention' }>): number {
   // per-series deletes use the (series_id, ts) key instead of scanning the table
   let n = 0;
   const ids = db.prepare('SELECT id FROM series').pluck().all() as number[];
   const delRaw = db.prepare('DELETE FROM samples WHERE series_id = ? AND ts < ?');
+  const headGone = db.prepare('DELETE FROM head WHERE ts < ?').run(r.raw).changes;
+  headRows -= headGone;
+  n += headGone;
   const del1m = db.prepare('DELETE FROM rollup_1m WHERE series_id = ? AND bucket < ?');
   const del1h = db.prepare('DELETE FROM rollup_1h WHERE series_id = ? AND bucket < ?');
   for (const id of ids) {
