@@ -10,8 +10,10 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { loadOpsApps, validatePage } from '@sreworks/lowcode';
 import { encodeWriteRequest, snappyEncode } from '@sreworks/telemetry';
-import { ADMIN_PASSWORD, browserAvailable, ensureConsoleBuild, launchBrowser, startServer, type RunningServer } from './harness.js';
+import { widgetMetas } from '../src/widgets/metas.js';
+import { ADMIN_PASSWORD, REPO_DIR, browserAvailable, ensureConsoleBuild, launchBrowser, startServer, type RunningServer } from './harness.js';
 
 const avail = browserAvailable();
 const SHOTS = process.env.SREWORKS_E2E_SHOTS ?? mkdtempSync(join(tmpdir(), 'sw-e2e-feature-shots-'));
@@ -48,6 +50,22 @@ const LIST_PAGES = [
   '/apps/aiops/rca',
   '/apps/aiops/runs',
 ];
+
+// The runtime renders pages whose widget props fail their schema (they are reported, not fatal),
+// so the props of these pages are checked here against every widget's schema.
+describe('feature page definitions', () => {
+  it('validate against the page schema and every widget meta', () => {
+    const apps = loadOpsApps(join(REPO_DIR, 'ops-apps')).filter((a) => ['delivery', 'dataops', 'aiops'].includes(a.manifest.id));
+    expect(apps.map((a) => a.manifest.id).sort()).toEqual(['aiops', 'dataops', 'delivery']);
+    const pages = apps.flatMap((a) => a.pages.map((p) => ({ id: `${a.manifest.id}/${p.id}`, page: p })));
+    expect(pages.length).toBe(16);
+    for (const { id, page } of pages) {
+      const r = validatePage(page, widgetMetas);
+      expect(r.errors, id).toEqual([]);
+      expect(page.titleZh, `${id} has a Chinese title`).toBeTruthy();
+    }
+  });
+});
 
 describe.skipIf(!avail.ok)(`feature pages in Chromium${avail.ok ? '' : ` (skipped: ${avail.reason})`}`, () => {
   let server: RunningServer;
