@@ -121,11 +121,17 @@ describe.skipIf(!avail.ok)(`feature pages in Chromium${avail.ok ? '' : ` (skippe
   }
 
   async function waitNodeText(id: string, re: RegExp, timeout = 20_000) {
-    await page.waitForFunction(
-      ({ id, src, flags }) => new RegExp(src, flags).test(document.querySelector(`[data-node=${id}]`)?.textContent ?? ''),
-      { id, src: re.source, flags: re.flags },
-      { timeout },
-    );
+    try {
+      await page.waitForFunction(
+        ({ id, src, flags }) => new RegExp(src, flags).test(document.querySelector(`[data-node=${id}]`)?.textContent ?? ''),
+        { id, src: re.source, flags: re.flags },
+        { timeout },
+      );
+    } catch (e) {
+      await shot(`failed-${id}`);
+      const text = await page.$eval(`[data-node=${id}]`, (el) => el.textContent).catch(() => '(no such node)');
+      throw new Error(`node ${id} never matched ${re}: ${text?.slice(0, 500)}\n${(e as Error).message}`);
+    }
   }
 
   /** Picks an option of an antd Select in the open form dialog by its visible label. */
@@ -175,7 +181,15 @@ describe.skipIf(!avail.ok)(`feature pages in Chromium${avail.ok ? '' : ` (skippe
   });
 
   it('opens every list page without errors', async () => {
-    for (const path of LIST_PAGES) await openPage(path, `page${path.replaceAll('/', '_')}`);
+    const timings: string[] = [];
+    for (const path of LIST_PAGES) {
+      const t0 = performance.now();
+      await openPage(path);
+      timings.push(`${path}\t${Math.round(performance.now() - t0)} ms`);
+      await shot(`page${path.replaceAll('/', '_')}`);
+    }
+    // open-to-settled time of each page (navigation, data sources, functions); docs/benchmarks/feature-pages.md
+    console.log(`page open times (incl. a 300 ms settle pause):\n${timings.join('\n')}`);
   });
 
   it('creates an OAM app from YAML, deploys it to a GitOps environment and watches the status tree reach succeeded', async () => {
@@ -329,8 +343,9 @@ describe.skipIf(!avail.ok)(`feature pages in Chromium${avail.ok ? '' : ` (skippe
     expect(errorsSince(mark)).toEqual([]);
   });
 
-  it('runs AIOps anomaly detection on a pasted series and log templates on a LogQL query', async () => {
+  it('runs the AIOps tools: anomalies, periods, forecast on pasted series, log templates on a LogQL query, RCA on a CSV', async () => {
     const mark = consoleErrors.length;
+    const now0 = Date.now() - 3_600_000;
     await openPage('/apps/aiops/anomalies');
     const values = Array.from({ length: 120 }, (_, i) => (i === 90 ? 60 : 10 + Math.sin(i / 3))).map((v) => v.toFixed(3)).join(' ');
     await page.fill('[data-node=pasteForm] #values', values);
@@ -346,8 +361,37 @@ describe.skipIf(!avail.ok)(`feature pages in Chromium${avail.ok ? '' : ` (skippe
     await waitNodeText('templates', /GET/);
     await shot('aiops-log-templates');
 
+    // periods and forecast on a pasted seasonal series (period 12)
+    const seasonal = Array.from({ length: 144 }, (_, i) => (50 + 10 * Math.sin((2 * Math.PI * i) / 12) + (i % 5) * 0.3).toFixed(2)).join('\n');
+    await openPage('/apps/aiops/periods');
+    await page.fill('[data-node=pasteForm] #values', seasonal);
+    await page.click('[data-node=pasteForm] button[type=submit]');
+    await waitNodeText('periods', /ACF12-0\.9/);
+    await openPage('/apps/aiops/forecast');
+    await page.fill('[data-node=pasteForm] #values', seasonal);
+    await page.click('[data-node=pasteForm] button[type=submit]');
+    await page.waitForSelector('[data-node=forecastChart] canvas', { timeout: 20_000 });
+    await waitNodeText('model', /RMSE/);
+    expect(await nodeText('model')).toMatch(/Season\s*12/);
+    await shot('aiops-forecast');
+
+    // root cause analysis on a pasted CSV: payment's CPU jumps at row 21, both latencies follow
+    const csv = ['time,checkout_latency,checkout_cpu,payment_latency,payment_cpu'];
+    for (let i = 0; i < 40; i++) {
+      const fault = i >= 20;
+      csv.push([new Date(now0 + i * 60_000).toISOString(), 100 + (i % 3) + (fault ? 60 : 0), 0.3 + (i % 2) * 0.01, 80 + (i % 4) + (fault ? 90 : 0), 0.2 + (i % 3) * 0.01 + (fault ? 0.7 : 0)].join(','));
+    }
+    await openPage('/apps/aiops/rca');
+    await page.fill('[data-node=rcaForm] #csv', csv.join('\n'));
+    await page.fill('[data-node=rcaForm] #faultStart', '21');
+    await page.click('[data-node=rcaForm] button[type=submit]');
+    await waitNodeText('ranking', /payment/);
+    const first = await page.textContent('[data-node=ranking] .ant-table-row');
+    expect(first).toMatch(/^1payment/);
+    await shot('aiops-rca');
+
     const runs = await api('GET', '/api/aiops/runs');
-    expect(runs.body.items.map((r: { kind: string }) => r.kind)).toEqual(expect.arrayContaining(['anomalies', 'log-templates']));
+    expect(runs.body.items.map((r: { kind: string }) => r.kind)).toEqual(expect.arrayContaining(['anomalies', 'log-templates', 'periods', 'forecast', 'rca']));
     await openPage('/apps/aiops/runs');
     await waitNodeText('runs', /anomalies/);
     expect(errorsSince(mark)).toEqual([]);
