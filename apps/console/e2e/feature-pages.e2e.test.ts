@@ -276,7 +276,8 @@ describe.skipIf(!avail.ok)(`feature pages in Chromium${avail.ok ? '' : ` (skippe
     expect(errorsSince(mark)).toEqual([]);
   });
 
-  it('opens the detail pages (app, deployment, definition) and toggles a definition', async () => {
+  it('opens the detail pages (app, deployment, definition), toggles a definition, previews a render and defines a catalogue metric', async () => {
+    const mark = consoleErrors.length;
     await openPage(`/apps/delivery/app?app=${ids.app}`, 'page_delivery_app');
     await openPage(`/apps/delivery/deployment?id=${ids.deployment}`, 'page_delivery_deployment');
     await openPage('/apps/delivery/definitions');
@@ -290,6 +291,29 @@ describe.skipIf(!avail.ok)(`feature pages in Chromium${avail.ok ? '' : ` (skippe
     await openPage('/apps/delivery/definitions?kind=trait');
     await waitNodeText('history', /disable/);
     await api('POST', `/api/oam/definitions/trait/${trait.name}/enable`);
+
+    // render preview from the apps page (the form's sample spec), nothing stored
+    await openPage('/apps/delivery/apps');
+    await page.click('[data-testid=sw-toolbar-apps-preview]');
+    await page.waitForSelector('[data-testid=sw-form]');
+    await page.click('[data-testid=sw-form-submit]');
+    await waitNodeText('previewObjects', /Deployment/);
+    await waitNodeText('previewYaml', /apiVersion/);
+
+    // the metric catalogue: define a metric through the form, then explore it
+    await openPage('/apps/dataops/catalog');
+    await page.click('[data-testid=sw-toolbar-catalogMetrics-add]');
+    await page.waitForSelector('[data-testid=sw-form]');
+    await pickOption('teamId', 'delivery-e2e');
+    await page.fill('[data-testid=sw-form] #name', 'e2e_requests_total');
+    await pickOption('type', 'counter');
+    await page.fill('[data-testid=sw-form] #labels', 'job, instance');
+    await page.click('[data-testid=sw-form-submit]');
+    await waitNodeText('catalogMetrics', /e2e_requests_total/);
+    expect(await nodeText('catalogMetrics')).toMatch(/instance/);
+    await page.click('[data-node=catalogMetrics] a:has-text("e2e_requests_total")');
+    await page.waitForURL(/\/apps\/dataops\/metrics\?q=e2e_requests_total/);
+    expect(errorsSince(mark)).toEqual([]);
   });
 
   it('ingests samples, log lines and events through the real endpoints and finds them in the explorers', async () => {
