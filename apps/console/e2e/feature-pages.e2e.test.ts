@@ -6,7 +6,7 @@
 // render without node errors and without console errors.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -276,7 +276,7 @@ describe.skipIf(!avail.ok)(`feature pages in Chromium${avail.ok ? '' : ` (skippe
     expect(errorsSince(mark)).toEqual([]);
   });
 
-  it('opens the detail pages (app, deployment, definition), toggles a definition, previews a render and defines a catalogue metric', async () => {
+  it('opens the detail pages, imports a plugin and toggles it, previews a render and defines a catalogue metric', async () => {
     const mark = consoleErrors.length;
     await openPage(`/apps/delivery/app?app=${ids.app}`, 'page_delivery_app');
     await openPage(`/apps/delivery/deployment?id=${ids.deployment}`, 'page_delivery_deployment');
@@ -284,13 +284,37 @@ describe.skipIf(!avail.ok)(`feature pages in Chromium${avail.ok ? '' : ` (skippe
     await waitNodeText('definitions', /webservice/);
     await openPage('/apps/delivery/definition?kind=component&name=webservice', 'page_delivery_definition');
     await waitNodeText('versions', /webservice|\d+\.\d+/);
-    const defs = await api('GET', '/api/oam/definitions?kind=trait');
-    const trait = defs.body.items.find((d: { disabled: boolean }) => !d.disabled);
-    const off = await api('POST', `/api/oam/definitions/trait/${trait.name}/disable`);
-    expect(off.status).toBe(200);
-    await openPage('/apps/delivery/definitions?kind=trait');
+    // import a plugin (.tgz of a JavaScript trait and a console form) through the definitions page
+    const pluginDir = mkdtempSync(join(tmpdir(), 'sw-e2e-plugin-'));
+    mkdirSync(join(pluginDir, 'definitions'));
+    mkdirSync(join(pluginDir, 'forms', 'canary'), { recursive: true });
+    writeFileSync(
+      join(pluginDir, 'definitions', 'canary.yaml'),
+      'apiVersion: core.oam.dev/v1beta1\nkind: TraitDefinition\nmetadata: { name: canary }\nspec:\n  version: 0.3.0\n  schematic:\n    javascript:\n      file: canary.js\n      parameter: { type: object, properties: { weight: { type: integer } } }\n',
+    );
+    writeFileSync(join(pluginDir, 'definitions', 'canary.js'), 'export function render({ parameter }) { return { patch: { metadata: { annotations: { weight: String(parameter.weight) } } } }; }');
+    writeFileSync(join(pluginDir, 'forms', 'canary', 'deploy.json'), JSON.stringify({ items: [{ name: 'weight', type: 'number' }] }));
+    execFileSync('tar', ['-czf', join(pluginDir, 'canary.tgz'), '-C', pluginDir, 'definitions', 'forms']);
+    const archive = readFileSync(join(pluginDir, 'canary.tgz')).toString('base64');
+    rmSync(pluginDir, { recursive: true, force: true });
+    await openPage('/apps/delivery/definitions');
+    await page.click('[data-testid=sw-toolbar-definitions-plugin]');
+    await page.waitForSelector('[data-testid=sw-form]');
+    await page.fill('[data-testid=sw-form] #name', 'canary.tgz');
+    await page.fill('[data-testid=sw-form] #archive', archive);
+    await page.click('[data-testid=sw-form-submit]');
+    await waitNodeText('pluginReport', /canary/);
+    await waitNodeText('definitions', /canary/);
+
+    // disable and enable it from its row
+    const row = page.locator('[data-node=definitions] .ant-table-row', { hasText: 'canary' });
+    await row.locator('button', { hasText: 'Disable' }).click();
+    await page.locator('.ant-popconfirm .ant-btn-primary').click();
     await waitNodeText('history', /disable/);
-    await api('POST', `/api/oam/definitions/trait/${trait.name}/enable`);
+    await row.locator('button', { hasText: 'Enable' }).click();
+    await waitNodeText('history', /enable/);
+    const canary = await api('GET', '/api/oam/definitions/trait/canary');
+    expect(canary.body.items.map((d: { disabled: boolean }) => d.disabled)).toEqual([false]);
 
     // render preview from the apps page (the form's sample spec), nothing stored
     await openPage('/apps/delivery/apps');
