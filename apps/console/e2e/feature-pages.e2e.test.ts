@@ -379,6 +379,20 @@ describe.skipIf(!avail.ok)(`feature pages in Chromium${avail.ok ? '' : ` (skippe
     await waitNodeText('labels', /instance/);
     await shot('metrics-explorer');
 
+    // a query that does not parse: the chart and the table say so, the form stays usable
+    const beforeBad = consoleErrors.length;
+    await page.fill('[data-node=promql] #query', 'rate(e2e_requests_total[5m]');
+    await page.click('[data-node=promql] button[type=submit]');
+    await page.waitForSelector('[data-node=chart][data-error]');
+    expect(await page.getAttribute('[data-node=chart]', 'data-error')).toMatch(/400/);
+    expect(await page.$('[data-testid=sw-page-error]')).toBeNull();
+    // the browser logs the 400 itself; nothing else may appear
+    expect(consoleErrors.splice(beforeBad).filter((e) => !/status of 400/.test(e))).toEqual([]);
+    await page.fill('[data-node=promql] #query', 'sum(e2e_requests_total)');
+    await page.click('[data-node=promql] button[type=submit]');
+    await page.waitForSelector('[data-node=chart]:not([data-error]) canvas');
+    await waitNodeText('seriesTable', /\{\}/);
+
     // logs explorer by deep link
     await openPage(`/apps/dataops/logs?lq=${encodeURIComponent('{app="e2e-web"}')}`);
     await waitNodeText('logViewer', /upstream timeout/);
