@@ -247,6 +247,12 @@ describe.skipIf(!avail.ok)(`feature pages in Chromium${avail.ok ? '' : ` (skippe
     await openPage('/apps/delivery/deployments');
     await waitNodeText('deployments', new RegExp(ids.deployment));
 
+    // the live diff tab compares the app as it renders now with the repository's content
+    await openPage(`/apps/delivery/app?app=${ids.app}&liveEnv=${ids.env}`);
+    await page.click('.ant-tabs-tab:has-text("Live diff")');
+    await waitNodeText('liveDiff', /Deployment\/web/);
+    await waitNodeText('liveDiffText', /./);
+
     // a changed spec deployed again gives revision 2: the revisions tab diffs 1 → 2 and offers rollback
     const put = await api('PUT', `/api/oam/apps/${ids.app}`, { spec: APP_YAML.replace('replicas: 2', 'replicas: 3') });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
@@ -313,6 +319,10 @@ describe.skipIf(!avail.ok)(`feature pages in Chromium${avail.ok ? '' : ` (skippe
     await waitNodeText('history', /disable/);
     await row.locator('button', { hasText: 'Enable' }).click();
     await waitNodeText('history', /enable/);
+    // a deep-linked filter holds (the filter bar republishes it, not an empty value)
+    await openPage('/apps/delivery/definitions?kind=workflow-step');
+    await waitNodeText('definitions', /suspend/);
+    expect(await nodeText('definitions')).not.toMatch(/webservice/);
     const canary = await api('GET', '/api/oam/definitions/trait/canary');
     expect(canary.body.items.map((d: { disabled: boolean }) => d.disabled)).toEqual([false]);
 
