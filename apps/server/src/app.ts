@@ -51,7 +51,7 @@ export async function buildPlatform(config: PlatformConfig, opts: { logger?: boo
     genReqId: () => newId(),
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
-    forceCloseConnections: false,
+    forceCloseConnections: 'idle', // SIGTERM: finish in-flight requests, close idle keep-alive sockets
   });
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);

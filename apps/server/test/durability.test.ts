@@ -20,7 +20,7 @@ function start(dir: string, port: number) {
 }
 
 async function waitUp(base: string) {
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < 600; i++) {
     try {
       if ((await fetch(base + '/healthz')).ok) return;
     } catch {
@@ -86,5 +86,5 @@ describe('process lifecycle', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 150_000);
 });
