@@ -1,0 +1,7 @@
+import type { WidgetRenderProps } from '@sreworks/lowcode';
+import { CartesianChart } from '../charts/CartesianChart.js';
+import type { CartesianChartProps } from '../charts/schema.js';
+
+export function AreaChart(props: WidgetRenderProps<CartesianChartProps>) {
+  return <CartesianChart {...props} kind="area" />;
+}

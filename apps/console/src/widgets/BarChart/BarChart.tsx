@@ -1,0 +1,7 @@
+import type { WidgetRenderProps } from '@sreworks/lowcode';
+import { CartesianChart } from '../charts/CartesianChart.js';
+import type { CartesianChartProps } from '../charts/schema.js';
+
+export function BarChart(props: WidgetRenderProps<CartesianChartProps>) {
+  return <CartesianChart {...props} kind="bar" />;
+}
