@@ -63,6 +63,7 @@ export function createEditor(parent: HTMLElement, opts: { value: string; languag
         opts.language === 'js' ? javascript() : json(),
         autocompletion({ override: opts.language === 'js' ? [complete] : [] }),
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
+        EditorView.lineWrapping,
         EditorView.updateListener.of((u) => u.docChanged && opts.onChange(u.state.doc.toString())),
         EditorView.theme({ '&': { fontSize: '12px', border: '1px solid rgba(128,128,128,.35)', borderRadius: '6px' }, '.cm-content': { minHeight: `${opts.minHeight ?? 80}px` }, '.cm-scroller': { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' } }, { dark: opts.dark }),
       ],
