@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { ApiError } from './client.js';
 import { registerPlatformCommands } from './commands/platform.js';
 import { registerAiopsCommands } from './commands/aiops.js';
+import { registerAppCommands } from './commands/app.js';
+import { registerRenderCommands } from './commands/render.js';
 
 export function buildProgram(): Command {
   const program = new Command('sreworks')
@@ -13,6 +15,8 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerPlatformCommands(program);
   registerAiopsCommands(program);
+  registerAppCommands(program);
+  registerRenderCommands(program);
   return program;
 }
 

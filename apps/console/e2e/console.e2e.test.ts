@@ -138,6 +138,21 @@ describe.skipIf(!avail.ok)(`console in Chromium${avail.ok ? '' : ` (skipped: ${a
     await shot('06-audit-chart');
   });
 
+  it('filters through a form that writes page params, kept in the URL', async () => {
+    await openPage('/apps/system/audit?actor=nobody');
+    await page.waitForSelector('[data-node=audit] .ant-table-placeholder');
+    expect(await page.$$('[data-node=audit] .ant-table-row')).toHaveLength(0);
+    await openPage('/apps/system/audit');
+    const input = page.locator('[data-node=filters] input').first();
+    await input.fill('admin');
+    await input.press('Enter');
+    await page.waitForURL(/actor=admin/);
+    await page.waitForSelector('[data-node=audit] .ant-table-row');
+    const actors = await page.$$eval('[data-node=audit] .ant-table-row', (rows) => rows.map((r) => r.children[1]?.textContent));
+    expect(new Set(actors)).toEqual(new Set(['admin']));
+    await shot('06b-audit-filtered');
+  });
+
   it('stops sandbox escapes and runaway code while the page stays usable', async () => {
     const manifest = { id: 'e2e', name: 'E2E', menu: [{ key: 'sandbox', label: 'Sandbox', page: 'sandbox' }] };
     expect((await api('PUT', '/api/lowcode/apps/e2e', { manifest })).status).toBe(200);

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { loadConfig } from '@sreworks/kernel';
 import { buildPlatform, ensureAdmin, type Platform, type PlatformModule } from '@sreworks/server';
-import { lowcodeMigrations, lowcodePermissions, lowcodeRoutes } from '@sreworks/lowcode';
+import { lowcodeModule } from '@sreworks/lowcode';
 import type { Browser } from 'playwright-core';
 // the server's module list is not part of its public door yet; the lead wires lowcode there
 import { builtinModules } from '../../server/src/modules.js';
@@ -36,17 +36,6 @@ export function ensureConsoleBuild(): void {
   execFileSync(process.execPath, [join(REPO_DIR, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: CONSOLE_DIR, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }
 
-export function lowcodeModule(): PlatformModule {
-  return {
-    name: 'lowcode',
-    permissions: lowcodePermissions,
-    migrations: lowcodeMigrations,
-    async routes(app, ctx) {
-      await app.register(lowcodeRoutes, { prefix: '/api', store: ctx.store, opsAppsDir: join(REPO_DIR, 'ops-apps') });
-    },
-  };
-}
-
 export interface RunningServer {
   url: string;
   platform: Platform;
@@ -58,7 +47,7 @@ export async function startServer(): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sw-e2e-'));
   const config = loadConfig({ SREWORKS_DATA_DIR: dataDir, SREWORKS_SECRET_KEY: 'e2e-secret', SREWORKS_LOG_LEVEL: 'warn', SREWORKS_PORT: '0' });
   const modules = builtinModules();
-  if (!modules.some((m) => m.name === 'lowcode')) modules.push(lowcodeModule());
+  if (!modules.some((m) => m.name === 'lowcode')) modules.push(lowcodeModule({ opsAppsDir: join(REPO_DIR, 'ops-apps') }) as PlatformModule);
   const platform = await buildPlatform(config, { logger: false, modules });
   await ensureAdmin(platform.identity, ADMIN_PASSWORD, () => {});
   await platform.app.listen({ host: '127.0.0.1', port: 0 });

@@ -249,7 +249,7 @@ describe('page runtime', () => {
       layout: {
         kind: 'grid', cols: 12, rowHeight: 12, margin: [8, 8],
         nodes: [
-          { id: 'j', type: 'Jsx', grid: { x: 0, y: 0, w: 6, h: 4 }, props: { template: { $jsx: "<div data-testid='jsx'><antd.Tag color='red'>$(who)</antd.Tag><a href='javascript:alert(1)' onClick={() => 1}>x</a><script>bad()</script><iframe src='/x'></iframe></div>" } } },
+          { id: 'j', type: 'Jsx', grid: { x: 0, y: 0, w: 6, h: 4 }, props: { template: { $jsx: "<div data-testid='jsx'><antd.Tag color='red'>$(who)</antd.Tag><a href='javascript:alert(1)' onClick={() => 1}>x</a><script>bad()</script><iframe src='/x'></iframe><span data-testid='styled' style={{ color: 'red', background: 'url(https://evil.example/x.png)' }}>s</span></div>" } } },
         ],
       },
       params: { who: { type: 'string', from: 'url' } },
@@ -261,6 +261,9 @@ describe('page runtime', () => {
     expect(jsx.querySelector('script')).toBeNull();
     expect(jsx.querySelector('iframe')).toBeNull();
     expect(jsx.textContent).toContain('[script]');
+    const styled = jsx.querySelector('[data-testid=styled]') as HTMLElement;
+    expect(styled.style.color).toBe('red');
+    expect(styled.style.background).toBe('');
     expect((container.querySelector('.sw-grid > div') as HTMLElement).style.gridColumn).toBe('1 / span 6');
   });
 

@@ -1,6 +1,8 @@
 // The platform's feature modules, in registration order. Add a package's module here.
 import { aiopsMigrations, aiopsPermissions, aiopsRoutes } from '@sreworks/aiops';
+import { createOamEngine, oamMigrations, oamPermissions, oamRoutes, type OamEngine } from '@sreworks/oam';
 import type { PlatformModule } from './core/module.js';
+import { platformTargets } from './oam-targets.js';
 import { identityMigrations } from './identity/migrations.js';
 import { identityPermissions } from './identity/permissions.js';
 import { identityRoutes } from './identity/routes.js';
@@ -33,5 +35,21 @@ export function builtinModules(): PlatformModule[] {
       await app.register(aiopsRoutes, { prefix: '/api', store: ctx.store });
     },
   };
-  return [identity, scope, aiops];
+  let oam: OamEngine | undefined;
+  const oamModule: PlatformModule = {
+    name: 'oam',
+    permissions: oamPermissions,
+    migrations: oamMigrations,
+    async routes(app, ctx) {
+      oam = await createOamEngine({ store: ctx.store, targets: platformTargets(ctx), log: ctx.log });
+      await app.register(oamRoutes, { prefix: '/api', oam });
+    },
+    async start(ctx) {
+      if (ctx.config.roles.has('worker')) oam?.executor.start();
+    },
+    async stop() {
+      await oam?.close();
+    },
+  };
+  return [identity, scope, aiops, oamModule];
 }

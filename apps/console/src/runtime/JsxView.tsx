@@ -55,6 +55,13 @@ function parseStyle(s: string): Record<string, string> {
   return out;
 }
 
+/** No url()/expression() in styles: they could load from anywhere or run script (old engines). */
+function safeStyle(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if ((typeof v === 'string' && !/url\s*\(|expression\s*\(/i.test(v)) || typeof v === 'number') out[k] = v;
+  return out;
+}
+
 function safeUrl(u: unknown): string | undefined {
   if (typeof u !== 'string') return undefined;
   const t = u.trim().replace(/[\u0000-\u001f\s]+/g, '');
@@ -67,7 +74,7 @@ function cleanProps(type: string, props: Record<string, unknown> | null): Record
   for (const [k, v] of Object.entries(props ?? {})) {
     if (/^on/i.test(k) || k === 'dangerouslySetInnerHTML' || k === 'ref' || k === 'srcdoc' || k === 'srcDoc' || k === 'formAction') continue;
     if (k === 'class') out.className = v;
-    else if (k === 'style') out.style = typeof v === 'string' ? parseStyle(v) : v && typeof v === 'object' ? v : undefined;
+    else if (k === 'style') out.style = typeof v === 'string' ? parseStyle(v) : v && typeof v === 'object' ? safeStyle(v as Record<string, unknown>) : undefined;
     else if (k === 'href' || k === 'src' || k === 'action') {
       const u = safeUrl(v);
       if (u !== undefined) out[k] = u;

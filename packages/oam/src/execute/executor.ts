@@ -1,0 +1,334 @@
+// The deployment executor: claims queued deployments with a lease (so several replicas share the
+// work and a crashed one's deployment is resumed by another, or by itself after a restart), walks
+// the plan (steps, components in dependency order, pre and post traits), applies and waits for
+// health with a timeout that says what it waits for, and collects garbage only after success.
+import { hostname } from 'node:os';
+import { newId } from '@sreworks/kernel';
+import { nowIso, toJson, type Store } from '@sreworks/store';
+import type { RenderEngine, RenderResult } from '../render/render.js';
+import { hasBuiltinHealth } from '../targets/health.js';
+import { refOf } from '../targets/refs.js';
+import type { ApplyScope, CustomHealth, K8sObject, ObjectStatus, Target } from '../targets/types.js';
+import type { PlanNode } from '../plan/plan.js';
+import type { StepModel } from '../model/model.js';
+import { renderEnvOf, type AppService } from '../service/apps.js';
+import type { DeployEnv, NodeStatus, StoredObject, TargetResolver } from './types.js';
+
+export interface ExecutorOptions {
+  store: Store;
+  apps: AppService;
+  targets: TargetResolver;
+  engine: () => Promise<RenderEngine>;
+  log?: { info(o: object, m?: string): void; error(o: object, m?: string): void };
+  /** health wait per node when the step names no timeout (default 5 min). */
+  healthTimeoutMs?: number;
+  leaseMs?: number;
+  pollMs?: number;
+  fetchImpl?: typeof fetch;
+}
+
+const ACTIVE = ['pending', 'running'];
+
+export function parseDuration(s: string | undefined, fallbackMs: number): number {
+  if (!s) return fallbackMs;
+  const m = String(s).match(/^(\d+(?:\.\d+)?)(ms|s|m|h)?$/);
+  if (!m) return fallbackMs;
+  const n = Number(m[1]);
+  return n * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h']);
+}
+
+class LostLease extends Error {}
+class Stopped extends Error {}
+
+export class DeploymentExecutor {
+  readonly owner = `${hostname()}:${process.pid}:${newId().slice(-6)}`;
+  private timer?: NodeJS.Timeout;
+  private running = new Set<string>();
+  private stopping = false;
+  private readonly leaseMs: number;
+
+  constructor(private readonly o: ExecutorOptions) {
+    this.leaseMs = o.leaseMs ?? 30_000;
+  }
+
+  start(): void {
+    this.stopping = false;
+    const tick = () => {
+      if (this.stopping) return;
+      void this.claimAndRun().finally(() => {
+        if (!this.stopping) this.timer = setTimeout(tick, this.o.pollMs ?? 1000);
+      });
+    };
+    tick();
+  }
+
+  /** Look for work now (after a deploy, resume or rollback was queued). */
+  kick(): void {
+    if (!this.stopping && this.timer) void this.claimAndRun();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (let i = 0; i < 100 && this.running.size; i++) await new Promise((r) => setTimeout(r, 50));
+  }
+
+  private get db() {
+    return this.o.store.db;
+  }
+
+  /** Claim every claimable deployment and run them concurrently. */
+  async claimAndRun(): Promise<void> {
+    const now = nowIso();
+    const candidates = await this.db.selectFrom('oam_deployment').select(['id', 'lease_until', 'lease_owner']).where('status', 'in', ACTIVE).orderBy('id').limit(20).execute();
+    for (const c of candidates) {
+      if (this.running.has(c.id)) continue;
+      if (c.lease_until && String(c.lease_until) > now && c.lease_owner !== this.owner) continue;
+      const res = await this.db
+        .updateTable('oam_deployment')
+        .set({ lease_owner: this.owner, lease_until: new Date(Date.now() + this.leaseMs).toISOString(), status: 'running' })
+        .where('id', '=', c.id)
+        .where('status', 'in', ACTIVE)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now), eb('lease_owner', '=', this.owner)]))
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) continue;
+      this.running.add(c.id);
+      void this.run(c.id)
+        .catch((err) => this.o.log?.error({ err, deployment: c.id }, 'deployment run failed'))
+        .finally(() => this.running.delete(c.id));
+    }
+  }
+
+  private async event(dep: string, level: 'info' | 'warn' | 'error', message: string, node?: string) {
+    await this.db.insertInto('oam_deployment_event').values({ id: newId(), deployment_id: dep, at: nowIso(), level, node_id: node ?? null, message: message.slice(0, 4000) }).execute();
+  }
+
+  private async setNode(dep: string, node: PlanNode, status: NodeStatus, message: string, objects?: ObjectStatus[]) {
+    const v: Record<string, unknown> = { status, message: message.slice(0, 4000) };
+    if (objects) v.objects = toJson(objects);
+    if (status === 'running') v.started_at = nowIso();
+    if (status === 'succeeded' || status === 'failed' || status === 'skipped') v.finished_at = nowIso();
+    await this.db.updateTable('oam_deployment_node').set(v).where('deployment_id', '=', dep).where('node_id', '=', node.id).execute();
+  }
+
+  /** Renew the lease and notice cancellation between steps. */
+  private async checkpoint(dep: string) {
+    const r = await this.db.selectFrom('oam_deployment').select(['status', 'lease_owner']).where('id', '=', dep).executeTakeFirst();
+    if (!r || r.status === 'canceled') throw new Stopped('canceled');
+    if (r.lease_owner !== this.owner) throw new LostLease();
+    if (this.stopping) throw new Stopped('the process is stopping; another start resumes the deployment');
+    await this.db.updateTable('oam_deployment').set({ lease_until: new Date(Date.now() + this.leaseMs).toISOString() }).where('id', '=', dep).execute();
+  }
+
+  private async finish(dep: string, status: 'succeeded' | 'failed' | 'suspended', message: string) {
+    await this.db
+      .updateTable('oam_deployment')
+      .set({ status, message: message.slice(0, 4000), lease_owner: null, lease_until: null, ...(status === 'suspended' ? {} : { finished_at: nowIso() }) })
+      .where('id', '=', dep)
+      .where('lease_owner', '=', this.owner)
+      .execute();
+    await this.event(dep, status === 'failed' ? 'error' : 'info', `deployment ${status}: ${message}`);
+  }
+
+  async run(depId: string): Promise<void> {
+    const dep = await this.o.apps.getDeployment(depId);
+    const rev = await this.o.apps.getRevisionById(dep.revision);
+    const app = await this.o.apps.getApp(dep.app);
+    if (!dep.startedAt) {
+      await this.db.updateTable('oam_deployment').set({ started_at: nowIso() }).where('id', '=', depId).execute();
+      await this.event(depId, 'info', `deploying ${app.name} revision ${rev.number}${dep.dryRun ? ' (dry-run)' : ''}`);
+    } else {
+      await this.event(depId, 'info', `resuming (claimed by ${this.owner})`);
+    }
+    let env: DeployEnv;
+    let render: RenderResult;
+    try {
+      env = await this.o.targets.environment(dep.env);
+      // Re-render the revision's spec for its plan and the definitions' health evaluators; the
+      // objects applied are the ones stored in the revision, exactly as they were rendered.
+      render = await this.o.apps.render(rev.spec, env, rev.number);
+    } catch (e) {
+      return this.finish(depId, 'failed', (e as Error).message);
+    }
+    const plan = render.plan;
+    const existing = new Set((await this.db.selectFrom('oam_deployment_node').select('node_id').where('deployment_id', '=', depId).execute()).map((r) => r.node_id));
+    const fresh = plan.nodes.filter((n) => !existing.has(n.id));
+    if (fresh.length) {
+      await this.db.insertInto('oam_deployment_node').values(fresh.map((n) => ({ deployment_id: depId, node_id: n.id, kind: n.kind, name: n.name, type: n.type, status: 'pending', message: 'waiting for its dependencies' }))).execute();
+    }
+    const done = new Map((await this.db.selectFrom('oam_deployment_node').select(['node_id', 'status', 'started_at']).where('deployment_id', '=', depId).execute()).map((r) => [r.node_id, r]));
+    const scope: ApplyScope = { app: app.name, env: env.name, namespace: env.namespace, cluster: env.clusterName, revision: `v${rev.number}` };
+    const targets = new Map<string, Target>();
+    const targetFor = async (cluster: string | undefined) => {
+      const key = !cluster || cluster === 'local' || cluster === env.clusterName ? '' : cluster;
+      if (!targets.has(key)) targets.set(key, await this.o.targets.target(env, { dryRun: dep.dryRun, clusterName: key || undefined }));
+      return targets.get(key)!;
+    };
+    const custom: CustomHealth = (obj, live) => {
+      if (hasBuiltinHealth(obj.apiVersion, obj.kind)) return undefined;
+      const comp = render.components.find((c) => c.workload && c.workload.kind === obj.kind && c.workload.metadata.name === obj.metadata.name);
+      if (!comp) return undefined;
+      const h = comp.health({ output: live });
+      return { ref: refOf(obj), component: comp.name, healthy: h.healthy, phase: h.healthy ? 'healthy' : 'progressing', message: h.message };
+    };
+
+    const nodesById = new Map(plan.nodes.map((n) => [n.id, n]));
+    const hasSteps = plan.nodes.some((n) => n.kind === 'step');
+    const order: PlanNode[] = [];
+    const seen = new Set<string>();
+    const push = (n: PlanNode | undefined) => {
+      if (n && !seen.has(n.id)) {
+        seen.add(n.id);
+        order.push(n);
+      }
+    };
+    const componentNodes = (names?: string[]) => {
+      const wanted = names && names.length ? new Set(names) : undefined;
+      const out: PlanNode[] = [];
+      for (const c of plan.componentOrder) {
+        if (wanted && !wanted.has(c)) continue;
+        const traits = plan.nodes.filter((n) => n.kind === 'trait' && n.component === c);
+        out.push(...traits.filter((t) => t.stage === 'pre'), nodesById.get(`component:${c}`)!, ...traits.filter((t) => t.stage !== 'pre'));
+      }
+      return out.filter(Boolean);
+    };
+    if (hasSteps) {
+      for (const layer of plan.layers) for (const id of layer) {
+        const n = nodesById.get(id)!;
+        if (n.kind !== 'step') continue;
+        push(n);
+        if (n.type === 'deploy' || n.type === 'apply-component') componentNodes(n.components).forEach(push);
+      }
+    }
+    componentNodes().forEach(push); // components no step covered
+
+    const timeoutDefault = this.o.healthTimeoutMs ?? 300_000;
+    const applied: StoredObject[] = [];
+    try {
+      for (const node of order) {
+        await this.checkpoint(depId);
+        const state = done.get(node.id);
+        if (state?.status === 'succeeded' || state?.status === 'skipped') {
+          if (node.kind !== 'step') applied.push(...this.objectsOf(rev.objects, node));
+          continue;
+        }
+        if (node.kind === 'step') {
+          const outcome = await this.runStep(depId, node, state?.started_at ? String(state.started_at) : undefined, render, env, this.o.apps.parse(rev.spec).workflow?.steps ?? []);
+          if (outcome === 'suspended') return this.finish(depId, 'suspended', `waiting at step ${node.name}: resume it with POST /api/oam/deployments/${depId}/resume`);
+          continue;
+        }
+        const objs = this.objectsOf(rev.objects, node);
+        if (objs.length === 0) {
+          await this.setNode(depId, node, 'succeeded', 'nothing to apply');
+          continue;
+        }
+        await this.setNode(depId, node, 'running', `applying ${objs.length} object(s)`);
+        await this.event(depId, 'info', `applying ${node.name} (${objs.length} objects)`, node.id);
+        const toApply = objs.filter((o) => !o.reference);
+        const byCluster = new Map<string, StoredObject[]>();
+        for (const o of toApply) byCluster.set(o.cluster ?? '', [...(byCluster.get(o.cluster ?? '') ?? []), o]);
+        const statuses: ObjectStatus[] = [];
+        for (const [cluster, list] of byCluster) {
+          const target = await targetFor(cluster);
+          const k8s = list.map((o) => o.object as K8sObject);
+          await target.apply(k8s, scope);
+          if (!target.capabilities.observesHealth) {
+            statuses.push(...(await target.health(k8s, scope, custom)));
+            continue;
+          }
+          const stepTimeout = plan.nodes.find((s) => s.kind === 'step' && s.components?.includes(node.component ?? ''))?.timeout;
+          await this.setNode(depId, node, 'running', `waiting up to ${Math.round(parseDuration(stepTimeout, timeoutDefault) / 1000)} s for ${k8s.length} object(s) to become healthy`);
+          statuses.push(...(await target.waitHealthy(k8s, scope, { timeoutMs: parseDuration(stepTimeout, timeoutDefault), custom, pollMs: 500 })));
+        }
+        applied.push(...objs);
+        await this.setNode(depId, node, 'succeeded', statuses.length ? statuses.map((s) => s.message).join('; ').slice(0, 1000) : 'applied', statuses);
+      }
+      // Garbage collection: only now, after every node succeeded; PVCs and shared objects stay.
+      if (!dep.dryRun) {
+        const gcPolicy = render.policies.find((p) => p.type === 'garbage-collect');
+        if (gcPolicy?.properties?.keepLegacyResource === true) {
+          await this.event(depId, 'info', 'garbage-collect policy keeps legacy resources: nothing deleted');
+        } else {
+          const keep = rev.objects.map((o) => refOf(o.object as K8sObject));
+          const target = await targetFor(undefined);
+          const deleted = await target.gc(scope, keep, {});
+          if (deleted.length) await this.event(depId, 'info', `garbage-collected ${deleted.map((r) => `${r.kind}/${r.name}`).join(', ')}`);
+        }
+      }
+      return this.finish(depId, 'succeeded', `revision ${rev.number} is ${dep.dryRun ? 'rendered (dry-run)' : 'healthy'}`);
+    } catch (e) {
+      if (e instanceof LostLease) return;
+      if (e instanceof Stopped) {
+        if (e.message !== 'canceled') await this.db.updateTable('oam_deployment').set({ lease_owner: null, lease_until: null }).where('id', '=', depId).execute();
+        return;
+      }
+      const running = await this.db.selectFrom('oam_deployment_node').select('node_id').where('deployment_id', '=', depId).where('status', '=', 'running').executeTakeFirst();
+      const msg = (e as Error).message;
+      if (running) {
+        await this.db.updateTable('oam_deployment_node').set({ status: 'failed', message: msg.slice(0, 4000), finished_at: nowIso() }).where('deployment_id', '=', depId).where('node_id', '=', running.node_id).execute();
+      }
+      return this.finish(depId, 'failed', `${running ? running.node_id + ': ' : ''}${msg} (nothing was garbage-collected)`);
+    }
+  }
+
+  private objectsOf(all: StoredObject[], node: PlanNode): StoredObject[] {
+    if (node.kind === 'trait') return all.filter((o) => o.component === node.component && o.trait === node.trait && o.stage !== 'default');
+    // the component node: everything of the component except what a pre/post trait node applies
+    return all.filter((o) => o.component === node.name && !(o.trait && o.stage !== 'default' && o.role === 'trait'));
+  }
+
+  private async runStep(dep: string, node: PlanNode, startedAt: string | undefined, render: RenderResult, env: DeployEnv, steps: StepModel[]): Promise<'done' | 'suspended'> {
+    const step = findStep(steps, node.name);
+    const props = (step?.properties ?? {}) as Record<string, any>;
+    if (node.if && node.if !== 'always') {
+      // conditions over earlier steps' status; anything but a plain success check is refused
+      if (!/^(success|always)\(?\)?$/.test(node.if.trim())) {
+        await this.setNode(dep, node, 'skipped', `if: ${node.if} is not supported; skipped`);
+        return 'done';
+      }
+    }
+    switch (node.type) {
+      case 'suspend': {
+        const dur = props.duration ? parseDuration(String(props.duration), 0) : 0;
+        if (!dur) {
+          await this.setNode(dep, node, 'waiting', 'suspended until resumed');
+          return 'suspended';
+        }
+        const started = startedAt ? Date.parse(startedAt) : Date.now();
+        if (!startedAt) await this.setNode(dep, node, 'running', `suspended for ${props.duration}`);
+        const left = started + dur - Date.now();
+        if (left > 0) await new Promise((r) => setTimeout(r, left));
+        await this.setNode(dep, node, 'succeeded', `waited ${props.duration}`);
+        return 'done';
+      }
+      case 'notification': {
+        const url = props.webhook?.url ?? props.url ?? props.slack?.url?.value ?? props.slack?.url;
+        if (!url) {
+          await this.setNode(dep, node, 'failed', 'notification step needs properties.webhook.url');
+          throw new Error(`step ${node.name}: notification step needs properties.webhook.url`);
+        }
+        const message = props.webhook?.message ?? props.message ?? { text: `SREWorks: ${render.app} deploying to ${env.name}` };
+        await this.setNode(dep, node, 'running', `notifying ${new URL(url).host}`);
+        const res = await (this.o.fetchImpl ?? fetch)(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message), signal: AbortSignal.timeout(10_000) });
+        if (!res.ok) throw new Error(`step ${node.name}: webhook answered ${res.status}`);
+        await this.setNode(dep, node, 'succeeded', `notified ${new URL(url).host} (${res.status})`);
+        return 'done';
+      }
+      default:
+        // deploy, apply-component, step-group: their work is the component nodes that follow
+        await this.setNode(dep, node, 'succeeded', node.type === 'step-group' ? 'group entered' : `components: ${(node.components ?? []).join(', ') || 'all'}`);
+        return 'done';
+    }
+  }
+}
+
+function findStep(steps: StepModel[], name: string): StepModel | undefined {
+  for (const s of steps) {
+    if (s.name === name) return s;
+    const sub = findStep(s.subSteps ?? [], name);
+    if (sub) return sub;
+  }
+  return undefined;
+}
+
+export { renderEnvOf };
