@@ -1,9 +1,11 @@
 // @vitest-environment happy-dom
 import { describe, it, expect, vi, afterEach } from 'vitest';
-import { render, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { render, cleanup, fireEvent, screen, waitFor, configure } from '@testing-library/react';
 import { ApiTester, checkApiUrl } from './ApiTester.js';
 
 afterEach(cleanup);
+// The shared CI machine can be slow; antd validation and popups are async.
+configure({ asyncUtilTimeout: 5000 });
 
 describe('ApiTester', () => {
   it('sends through the platform client and shows the answer', async () => {

@@ -3,7 +3,7 @@ import { Alert, Button, Flex, Typography } from 'antd';
 import type { WidgetRenderProps } from '@sreworks/lowcode';
 import { withDefaults } from '../common/props.js';
 import { useT } from '../common/i18n.js';
-import { parseStructured, structuredError } from '../Form/fields.js';
+import { parseStructured, structuredError } from '../Form/structured.js';
 import { useEditor } from '../code/useEditor.js';
 import { codeText, pickContent } from '../code/text.js';
 import { defaults, type CodeEditorProps } from './meta.js';

@@ -47,7 +47,7 @@ export function DiffViewer({ props, data }: WidgetRenderProps<DiffViewerProps>) 
           <Segmented size="small" value={mode} onChange={(v) => setMode(v as 'unified' | 'split')} options={[{ value: 'unified', label: t('Unified') }, { value: 'split', label: t('Split') }]} />
         </Flex>
       </Flex>
-      <div style={{ maxHeight: p.maxHeight, overflow: 'auto', border: `1px solid ${token.colorBorderSecondary}`, borderRadius: token.borderRadius }}>
+      <div style={{ maxHeight: p.maxHeight, overflow: 'auto', color: token.colorText, border: `1px solid ${token.colorBorderSecondary}`, borderRadius: token.borderRadius }}>
         {stats.added + stats.removed === 0 ? (
           <Typography.Text type="secondary" style={{ display: 'block', padding: 8 }}>
             {t('Unchanged')}

@@ -1,12 +1,15 @@
 // @vitest-environment happy-dom
 // happy-dom: clicking a radio's label text breaks later submit clicks, so tests click the inputs.
 import { describe, it, expect, vi, afterEach } from 'vitest';
-import { render, fireEvent, cleanup, screen, waitFor, act } from '@testing-library/react';
+import { render, fireEvent, cleanup, screen, waitFor, act, configure } from '@testing-library/react';
 import { Form, checkFields } from './Form.js';
 import { meta, type FormProps } from './meta.js';
-import { fieldOptions, structuredError } from './fields.js';
+import { fieldOptions } from './fields.js';
+import { structuredError } from './structured.js';
 
 afterEach(cleanup);
+// The shared CI machine can be slow; antd validation and popups are async.
+configure({ asyncUtilTimeout: 5000 });
 
 function setup(props: FormProps, data?: unknown) {
   const emit = vi.fn();
@@ -52,6 +55,15 @@ describe('Form', () => {
     const values = emit.mock.calls.find((c) => c[0] === 'submit')![1];
     expect(values).toEqual({ name: 'api', port: 8080, spec: { values: { replicas: 3, image: 'nginx' } }, labels: { tier: 'web' }, when: '2024-05-01' });
     expect(setOutput).toHaveBeenCalledWith(values);
+  });
+
+  it('requires a required checkbox to be ticked', async () => {
+    const { emit } = setup({ fields: [{ name: 'ack', label: 'I understand', type: 'checkbox', required: true }] });
+    submit();
+    expect(await screen.findByText('I understand is required')).toBeTruthy();
+    fireEvent.click(input('I understand'));
+    submit();
+    await waitFor(() => expect(emit).toHaveBeenCalledWith('submit', { ack: true }));
   });
 
   it('rejects numbers out of range', async () => {

@@ -4,7 +4,8 @@ import type { FormRule } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { Translate } from '../common/i18n.js';
 import { getPath } from '../common/props.js';
-import { isEmpty, parseStructured, structuredError, toEditText, validatePattern, type FieldDef, type FieldOption } from './fields.js';
+import { isEmpty, validatePattern, type FieldDef, type FieldOption } from './fields.js';
+import { parseStructured, structuredError, toEditText } from './structured.js';
 
 export const namePath = (name: string): string[] => name.split('.');
 
@@ -12,7 +13,14 @@ export const namePath = (name: string): string[] => name.split('.');
 export function fieldRules(f: FieldDef, t: Translate): FormRule[] {
   const label = f.label ?? f.name;
   const rules: FormRule[] = [];
-  if (f.required) rules.push({ required: true, message: `${label} ${t('is required')}` });
+  if (f.required && (f.type === 'checkbox' || f.type === 'switch')) {
+    // "Required" on a tick box means it must be ticked (an "I understand" confirmation).
+    rules.push({
+      validator: async (_r, v) => {
+        if (v !== true) throw new Error(`${label} ${t('is required')}`);
+      },
+    });
+  } else if (f.required) rules.push({ required: true, message: `${label} ${t('is required')}` });
   const re = validatePattern(f);
   if (re) {
     rules.push({

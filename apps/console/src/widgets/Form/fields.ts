@@ -1,6 +1,6 @@
-// Field schema shared by Form and FilterBar, plus the pure value logic (no React).
+// Field schema shared by Form and FilterBar, plus the pure value logic (no React). No YAML here:
+// metas import this file, and metas are in the initial bundle.
 import { z } from 'zod';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { getPath, isRecord } from '../common/props.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -104,27 +104,4 @@ export function validatePattern(f: FieldDef): RegExp | undefined {
   if (!f.pattern) return undefined;
   // Anchored so "^[a-z]+$" and "[a-z]+" mean the same thing: the whole value.
   return new RegExp(`^(?:${f.pattern})$`);
-}
-
-/** Parse error text of a JSON or YAML field's text, or undefined when it parses. */
-export function structuredError(type: 'json' | 'yaml', text: string): string | undefined {
-  if (text.trim() === '') return undefined;
-  try {
-    if (type === 'json') JSON.parse(text);
-    else parseYaml(text, { prettyErrors: true });
-    return undefined;
-  } catch (e) {
-    return (e as Error).message.split('\n')[0];
-  }
-}
-
-export function toEditText(type: 'json' | 'yaml', v: unknown): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string') return v;
-  return type === 'json' ? JSON.stringify(v, null, 2) : stringifyYaml(v);
-}
-
-export function parseStructured(type: 'json' | 'yaml', text: unknown): unknown {
-  if (typeof text !== 'string' || text.trim() === '') return undefined;
-  return type === 'json' ? JSON.parse(text) : parseYaml(text);
 }

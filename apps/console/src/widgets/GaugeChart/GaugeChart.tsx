@@ -1,7 +1,8 @@
 import { useMemo } from 'react';
 import { theme as antdTheme } from 'antd';
 import type { WidgetRenderProps } from '@sreworks/lowcode';
-import { isRecord, withDefaults } from '../common/props.js';
+import { isRecord } from '../common/props.js';
+import { useProps } from '../common/useProps.js';
 import { ChartFrame } from '../charts/ChartFrame.js';
 import { EChart, useChartTheme } from '../charts/EChart.js';
 import { gaugeOption } from '../charts/options.js';
@@ -17,7 +18,7 @@ export function gaugeValue(data: unknown, p: GaugeChartProps): number | null {
 }
 
 export function GaugeChart({ props, data, loading, error }: WidgetRenderProps<GaugeChartProps>) {
-  const p = withDefaults(defaults, props);
+  const p = useProps(defaults, props);
   const theme = useChartTheme();
   const { token } = antdTheme.useToken();
   const value = gaugeValue(data, p);

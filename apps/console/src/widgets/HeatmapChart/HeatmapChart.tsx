@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { WidgetRenderProps } from '@sreworks/lowcode';
-import { withDefaults } from '../common/props.js';
+import { useProps } from '../common/useProps.js';
 import { ChartFrame } from '../charts/ChartFrame.js';
 import { EChart, useChartTheme } from '../charts/EChart.js';
 import { heatmapCells, heatmapOption } from '../charts/options.js';
@@ -8,7 +8,7 @@ import { promResult, toSeries } from '../charts/series.js';
 import { defaults, type HeatmapChartProps } from './meta.js';
 
 export function HeatmapChart({ props, data, loading, error, emit }: WidgetRenderProps<HeatmapChartProps>) {
-  const p = withDefaults(defaults, props);
+  const p = useProps(defaults, props);
   const theme = useChartTheme();
   const { cells, xType } = useMemo(() => {
     const prom = promResult(p.dataPath ? undefined : data);

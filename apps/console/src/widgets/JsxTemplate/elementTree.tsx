@@ -1,4 +1,4 @@
-import { createElement, Fragment, type ComponentType, type ReactNode } from 'react';
+import { createElement, Fragment, isValidElement, type ComponentType, type ReactNode } from 'react';
 import { Alert, Avatar, Badge, Button, Card, Col, Divider, Empty, Flex, Progress, Row, Space, Statistic, Tag, Tooltip, Typography } from 'antd';
 import { formatBytes, formatDateTime, formatDuration, formatRelative, statusOf } from '../common/format.js';
 
@@ -92,7 +92,8 @@ function resolveType(type: string): string | ComponentType<any> | undefined {
 }
 
 function isElementDesc(v: unknown): v is { type: string; props?: Record<string, unknown>; children?: ElementNode } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { type?: unknown }).type === 'string';
+  // React elements come only from trusted runtime code (a $$typeof symbol cannot cross JSON).
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !isValidElement(v) && typeof (v as { type?: unknown }).type === 'string';
 }
 
 function safeStyle(style: unknown): Record<string, string | number> | undefined {
@@ -143,6 +144,7 @@ function walk(node: ElementNode, w: Walk, depth: number, key?: string | number):
   if (node === null || node === undefined || typeof node === 'boolean') return null;
   if (typeof node === 'string' || typeof node === 'number') return node;
   if (Array.isArray(node)) return node.map((n, i) => walk(n, w, depth + 1, i));
+  if (isValidElement(node)) return node;
   if (!isElementDesc(node)) return JSON.stringify(node);
   const type = resolveType(node.type);
   if (!type) {

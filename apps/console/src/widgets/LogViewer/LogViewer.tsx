@@ -96,6 +96,7 @@ export function LogViewer({ props, data, error }: WidgetRenderProps<LogViewerPro
           fontFamily: token.fontFamilyCode,
           fontSize: token.fontSizeSM,
           lineHeight: `${LINE_HEIGHT}px`,
+          color: token.colorText,
           background: token.colorFillQuaternary,
           border: `1px solid ${token.colorBorderSecondary}`,
           borderRadius: token.borderRadius,

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { Flex, Typography } from 'antd';
 import type { WidgetRenderProps } from '@sreworks/lowcode';
-import { withDefaults } from '../common/props.js';
+import { useProps } from '../common/useProps.js';
 import { ChartFrame } from '../charts/ChartFrame.js';
 import { EChart, useChartTheme } from '../charts/EChart.js';
 import { formatUnit } from '../charts/options.js';
@@ -9,7 +9,7 @@ import { lastValue, toSeries } from '../charts/series.js';
 import { defaults, type SparklineProps } from './meta.js';
 
 export function Sparkline({ props, data, loading, error }: WidgetRenderProps<SparklineProps>) {
-  const p = withDefaults(defaults, props);
+  const p = useProps(defaults, props);
   const theme = useChartTheme();
   const set = useMemo(() => toSeries(data, { dataPath: p.dataPath, xField: p.xField, yField: p.yField, legendFormat: p.legendFormat }), [data, p.dataPath, p.xField, p.yField, p.legendFormat]);
   const first = set.series[0];

@@ -1,10 +1,12 @@
 // @vitest-environment happy-dom
 import { describe, it, expect, vi, afterEach } from 'vitest';
-import { render, fireEvent, cleanup, screen, within } from '@testing-library/react';
+import { render, fireEvent, cleanup, screen, within, configure } from '@testing-library/react';
 import { Table } from './Table.js';
 import type { TableProps } from './meta.js';
 
 afterEach(cleanup);
+// The shared CI machine can be slow; antd validation and popups are async.
+configure({ asyncUtilTimeout: 5000 });
 
 function setup(props: TableProps, data: unknown) {
   const emit = vi.fn();
@@ -73,5 +75,40 @@ describe('Table', () => {
     const { setQuery, getByText } = setup({ columns: [{ dataIndex: 'name' }], pagination: { mode: 'cursor', pageSize: 2 } }, { items: rows.slice(0, 2), nextCursor: 'abc' });
     fireEvent.click(getByText('Next'));
     expect(setQuery).toHaveBeenCalledWith({ cursor: 'abc', limit: 2 });
+  });
+
+  it('server filters go to setQuery; client filters filter locally', async () => {
+    const { setQuery, container } = setup(
+      { columns: [{ dataIndex: 'status', title: 'Status', filters: [{ text: 'Failed', value: 'Failed' }, { text: 'Running', value: 'Running' }] }], pagination: { mode: 'server', pageSize: 10 } },
+      { items: [{ id: 1, status: 'Running' }], total: 1 },
+    );
+    fireEvent.click(container.querySelector('.ant-table-filter-trigger')!);
+    fireEvent.click(await screen.findByText('Failed'));
+    fireEvent.click(screen.getByText('OK'));
+    expect(setQuery).toHaveBeenLastCalledWith({ page: 1, pageSize: 10, filters: { status: ['Failed'] } });
+    cleanup();
+    const local = setup(
+      { columns: [{ dataIndex: 'status', title: 'Status', filterFromData: true }], pagination: { mode: 'client' } },
+      [{ id: 1, status: 'Running' }, { id: 2, status: 'Failed' }, { id: 3, status: 'Running' }],
+    );
+    fireEvent.click(local.container.querySelector('.ant-table-filter-trigger')!);
+    fireEvent.click(await screen.findByText('Failed', { selector: '.ant-dropdown-menu-title-content span' }));
+    fireEvent.click(screen.getByText('OK'));
+    expect(local.container.querySelectorAll('tbody tr.ant-table-row')).toHaveLength(1);
+    expect(local.setQuery).not.toHaveBeenCalled();
+  });
+
+  it('selection publishes the selected rows', () => {
+    const { setOutput, emit, container } = setup({ columns: [{ dataIndex: 'name' }], selection: 'multiple' }, rows.slice(0, 3));
+    fireEvent.click(container.querySelector('tr[data-row-key="r1"] .ant-checkbox-input')!);
+    expect(setOutput).toHaveBeenCalledWith({ selectedRowKeys: ['r1'], selectedRows: [rows[1]], selectedRow: rows[1] });
+    expect(emit).toHaveBeenCalledWith('selectionChange', { keys: ['r1'], rows: [rows[1]] });
+  });
+
+  it('renders $jsx column renders (functions returning element trees) through the allow-list', async () => {
+    const render = (v: unknown) => ({ type: 'Tag', props: { color: 'red', onClick: 'alert(1)' }, children: `state:${String(v)}` });
+    const { container } = setup({ columns: [{ dataIndex: 'name', render } as never], pagination: { mode: 'none' } }, rows.slice(0, 2));
+    expect(await screen.findByText('state:app-00')).toBeTruthy();
+    expect(container.querySelectorAll('.ant-tag')).toHaveLength(2);
   });
 });

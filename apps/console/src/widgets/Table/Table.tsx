@@ -2,12 +2,14 @@ import { useMemo, useState, type Key, type ReactNode } from 'react';
 import { Badge, Button, Popconfirm, Space, Table as AntTable, Tag, Typography } from 'antd';
 import type { TableProps as AntTableProps } from 'antd';
 import type { WidgetRenderProps } from '@sreworks/lowcode';
-import { getPath, withDefaults } from '../common/props.js';
+import { getPath } from '../common/props.js';
+import { useProps } from '../common/useProps.js';
 import { compareValues, extractRows, extractTotal } from '../common/rows.js';
 import { formatValue, statusOf, type ValueFormat } from '../common/format.js';
 import { useT } from '../common/i18n.js';
 import { ErrorBox } from '../common/ErrorBox.js';
-import { isElementDesc, renderElementTree, type ElementNode } from '../JsxTemplate/elementTree.js';
+import type { ElementNode } from '../JsxTemplate/elementTree.js';
+import { isElementDesc, LazyElementTree } from '../common/LazyElementTree.js';
 import { defaults, type TableColumn, type TableProps, type TableRowAction } from './meta.js';
 
 type Row = Record<string, unknown>;
@@ -27,9 +29,9 @@ function renderCell(col: TableColumn, value: unknown, row: Row, index: number, e
   const custom = (col as { render?: unknown }).render;
   if (typeof custom === 'function') {
     const out = (custom as (v: unknown, r: Row, i: number) => unknown)(value, row, index);
-    return isElementDesc(out) || Array.isArray(out) ? renderElementTree(out as ElementNode, { emit }) : (out as ReactNode);
+    return isElementDesc(out) || Array.isArray(out) ? <LazyElementTree node={out as ElementNode} emit={emit} /> : (out as ReactNode);
   }
-  if (isElementDesc(value)) return renderElementTree(value as ElementNode, { emit });
+  if (isElementDesc(value)) return <LazyElementTree node={value as ElementNode} emit={emit} />;
   switch (col.render) {
     case 'tag':
       return value === undefined || value === null || value === '' ? null : <Tag color={col.colorMap?.[String(value)]}>{String(value)}</Tag>;
@@ -67,7 +69,7 @@ function actionVisible(a: TableRowAction, row: Row): boolean {
 }
 
 export function Table({ props, data, loading, error, emit, setOutput, setQuery }: WidgetRenderProps<TableProps>) {
-  const p = withDefaults(defaults, props);
+  const p = useProps(defaults, props);
   const t = useT();
   const mode = p.pagination.mode;
   const pageSize0 = p.pagination.pageSize ?? 20;
@@ -171,7 +173,7 @@ export function Table({ props, data, loading, error, emit, setOutput, setQuery }
           total: mode === 'server' ? (total ?? rows.length) : undefined,
           showSizeChanger: true,
           pageSizeOptions: p.pagination.pageSizeOptions ?? [10, 20, 50, 100],
-          showTotal: (n) => `${n}`,
+          showTotal: (n) => `${t('Total')}: ${n}`,
         };
 
   return (

@@ -2,6 +2,7 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { Badge, Input, Tag, Tree as AntTree, Typography } from 'antd';
 import type { WidgetRenderProps } from '@sreworks/lowcode';
 import { getPath, isRecord, withDefaults } from '../common/props.js';
+import { useProps } from '../common/useProps.js';
 import { extractRows } from '../common/rows.js';
 import { statusOf } from '../common/format.js';
 import { useT } from '../common/i18n.js';
@@ -49,7 +50,7 @@ function filterTree(nodes: TreeNode[], q: string): TreeNode[] {
 }
 
 export function Tree({ props, data, emit, setOutput }: WidgetRenderProps<TreeProps>) {
-  const p = withDefaults(defaults, props);
+  const p = useProps(defaults, props);
   const t = useT();
   const [q, setQ] = useState('');
   const tree = useMemo(() => {

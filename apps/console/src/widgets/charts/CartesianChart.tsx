@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { WidgetRenderProps } from '@sreworks/lowcode';
-import { withDefaults } from '../common/props.js';
+import { useProps } from '../common/useProps.js';
 import { ChartFrame } from './ChartFrame.js';
 import { EChart, useChartTheme } from './EChart.js';
 import { cartesianOption, type CartesianOpts } from './options.js';
@@ -8,7 +8,7 @@ import { cartesianDefaults, type CartesianChartProps } from './schema.js';
 import { toSeries } from './series.js';
 
 export function CartesianChart({ kind, props, data, loading, error, emit }: WidgetRenderProps<CartesianChartProps> & { kind: CartesianOpts['kind'] }) {
-  const p = withDefaults(cartesianDefaults, props);
+  const p = useProps(cartesianDefaults, props);
   const theme = useChartTheme();
   const set = useMemo(
     () => toSeries(data, { dataPath: p.dataPath, xField: p.xField, yField: p.yField, seriesField: p.seriesField, legendFormat: p.legendFormat }),

@@ -106,7 +106,7 @@ export function cartesianOption(set: SeriesSet, o: CartesianOpts, theme: ChartTh
     grid: { left: 8, right: 16, top: o.title ? 36 : 12, bottom: (legendBottom ? 28 : 4) + (zoom ? 32 : 0), outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     xAxis: o.horizontal ? valueAxis : xAxis,
     yAxis: o.horizontal ? { ...xAxis, boundaryGap: true } : valueAxis,
-    dataZoom: zoom ? [{ type: 'inside', filterMode: 'none' }, { type: 'slider', height: 18, bottom: legendBottom ? 24 : 4, filterMode: 'none' }] : undefined,
+    dataZoom: zoom ? [{ type: 'inside', filterMode: 'none' }, { type: 'slider', height: 18, bottom: 4, filterMode: 'none' }] : undefined,
     series: set.series.map((s) => ({
       name: s.name,
       type: o.kind === 'area' ? 'line' : o.kind,

@@ -38,6 +38,7 @@ const zh: Record<string, string> = {
   'Are you sure?': '确定吗？',
   'Something went wrong': '出错了',
   Retry: '重试',
+  Total: '共计',
   'Unknown element': '未知元素',
 };
 
