@@ -5,11 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { loadConfig } from '@sreworks/kernel';
-import { buildPlatform, ensureAdmin, type Platform, type PlatformModule } from '@sreworks/server';
+import { buildPlatform, builtinModules, ensureAdmin, type Platform, type PlatformModule } from '@sreworks/server';
 import { lowcodeModule } from '@sreworks/lowcode';
 import type { Browser } from 'playwright-core';
-// the server's module list is not part of its public door yet; the lead wires lowcode there
-import { builtinModules } from '../../server/src/modules.js';
 
 export const CONSOLE_DIR = resolve(import.meta.dirname, '..');
 export const REPO_DIR = resolve(CONSOLE_DIR, '../..');

@@ -1,6 +1,8 @@
 // The platform's feature modules, in registration order. Add a package's module here.
 import { aiopsMigrations, aiopsPermissions, aiopsRoutes } from '@sreworks/aiops';
 import { createOamEngine, oamMigrations, oamPermissions, oamRoutes, type OamEngine } from '@sreworks/oam';
+import { lowcodeModule } from '@sreworks/lowcode';
+import { fileURLToPath } from 'node:url';
 import type { PlatformModule } from './core/module.js';
 import { platformTargets } from './oam-targets.js';
 import { identityMigrations } from './identity/migrations.js';
@@ -51,5 +53,7 @@ export function builtinModules(): PlatformModule[] {
       await oam?.close();
     },
   };
-  return [identity, scope, aiops, oamModule];
+  // built-in ops apps (pages, menus) ship in the repository's ops-apps folder
+  const opsAppsDir = fileURLToPath(new URL('../../../ops-apps', import.meta.url));
+  return [identity, scope, aiops, oamModule, lowcodeModule({ opsAppsDir })];
 }

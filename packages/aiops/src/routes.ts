@@ -6,17 +6,24 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import { InputError, NotFoundError, toSchema, z } from '@sreworks/kernel';
 import type { Store } from '@sreworks/store';
 import { DETECTORS } from './algorithms/anomaly.js';
-import { findPeriods, forecastSeries, mineTemplates, rootCauses, scoreAnomalies } from './services/operations.js';
+import { MAX_HUBER_POINTS, findPeriods, forecastSeries, mineTemplates, rootCauses, scoreAnomalies } from './services/operations.js';
 import { RunStore, type Run, type RunKind } from './services/runs.js';
+import { LogStreamService, type NewPattern } from './services/log-streams.js';
 
 export interface AiopsRoutesOptions {
   store: Store;
   /** inputs larger than this (lines, points or metric values) run in the background. */
   syncLimit?: number;
+  /** called once per template never seen before in a log stream (forward to alerting). */
+  onNewPattern?: (e: NewPattern) => void;
+  /** request body limit of the POST routes in bytes (default 64 MiB: large inputs run in the background). */
+  bodyLimit?: number;
 }
 
+const streamParam = z.strictObject({ stream: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).describe('stream name: letters, digits, . _ -') });
+const templateSchema = z.object({ id: z.number(), template: z.string(), count: z.number(), firstSeen: z.number(), lastSeen: z.number() });
+
 const TAGS = ['aiops'];
-const MAX_HUBER_POINTS = 20_000;
 
 const values = z.array(z.number().nullable()).min(1).max(10_000_000).describe('series values in time order; null = missing');
 const mode = z.strictObject({ mode: z.enum(['auto', 'sync', 'async']).optional() });
@@ -144,6 +151,7 @@ export const aiopsRoutes: FastifyPluginAsync<AiopsRoutesOptions> = async (app: F
   if (!opts?.store) throw new Error('aiopsRoutes needs { store }');
   const runs = new RunStore(opts.store);
   const syncLimit = opts.syncLimit ?? 50_000;
+  const bodyLimit = opts.bodyLimit ?? 64 * 1024 * 1024;
   const pending = new Set<Promise<void>>();
   app.addHook('onClose', async () => {
     await Promise.allSettled([...pending]);
@@ -163,6 +171,7 @@ export const aiopsRoutes: FastifyPluginAsync<AiopsRoutesOptions> = async (app: F
           response: { 200: toSchema(runWithResult, 'output'), 202: toSchema(z.object({ run: runSchema }), 'output') },
         },
         config: { permission: 'aiops.run' },
+        bodyLimit,
       },
       async (req, reply) => {
         const job = jobFor(kind, req.body);
@@ -199,6 +208,74 @@ export const aiopsRoutes: FastifyPluginAsync<AiopsRoutesOptions> = async (app: F
       },
     );
   }
+
+  const streams = new LogStreamService(opts.store, opts.onNewPattern);
+
+  app.post(
+    '/aiops/log-streams/:stream/lines',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Ingest log lines into a persistent pattern stream; returns new patterns',
+        params: toSchema(streamParam),
+        body: toSchema(
+          z.strictObject({
+            lines: z.array(z.string()).min(1).max(100_000),
+            times: z.array(z.number()).optional().describe('epoch ms per line (default: now)'),
+          }),
+        ),
+        response: {
+          200: toSchema(
+            z.object({
+              accepted: z.number(),
+              lineTemplates: z.array(z.number()),
+              newPatterns: z.array(z.object({ id: z.number(), template: z.string(), line: z.string() })),
+            }),
+            'output',
+          ),
+        },
+      },
+      config: { permission: 'aiops.run' },
+      bodyLimit,
+    },
+    async (req) => {
+      const { stream } = req.params as { stream: string };
+      const body = req.body as { lines: string[]; times?: number[] };
+      (req as FastifyRequest & { auditTarget?: string }).auditTarget = `aiops-log-stream/${stream}`;
+      return streams.ingest(stream, body.lines, body.times);
+    },
+  );
+
+  app.get(
+    '/aiops/log-streams/:stream/templates',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Templates of a log stream with their counts, most frequent first',
+        params: toSchema(streamParam),
+        response: { 200: toSchema(z.object({ items: z.array(templateSchema) }), 'output') },
+      },
+      config: { permission: 'aiops.read' },
+    },
+    async (req) => ({ items: await streams.templates((req.params as { stream: string }).stream) }),
+  );
+
+  app.get(
+    '/aiops/log-streams/:stream/templates/:id/counts',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Counts of one template per 5-minute bucket (last day)',
+        params: toSchema(streamParam.extend({ id: z.coerce.number().int().min(0) })),
+        response: { 200: toSchema(z.object({ buckets: z.array(z.object({ start: z.number(), count: z.number() })) }), 'output') },
+      },
+      config: { permission: 'aiops.read' },
+    },
+    async (req) => {
+      const p = req.params as { stream: string; id: number | string };
+      return { buckets: await streams.counts(p.stream, Number(p.id)) };
+    },
+  );
 
   app.get(
     '/aiops/runs',

@@ -80,6 +80,11 @@ describe('aiops periods and forecast', () => {
     const j = JSON.parse(periodsCommand({ input, json: true }));
     expect(j.periods[0].period).toBe(12);
   });
+  it('reads timestamp,value input with a header and irregular, gappy rows', () => {
+    const rows = ['timestamp,value'];
+    for (let i = 0; i < 240; i++) rows.push(`2024-01-01T${String(Math.floor(i / 60) % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00Z,${i % 37 === 0 ? '' : 10 * Math.sin((2 * Math.PI * i) / 12)}`);
+    expect(periodsCommand({ input: f('pt.csv', rows.join('\n')) }).split('\n')[0]).toBe('12');
+  });
   it('answers for short and constant series without crashing', () => {
     expect(periodsCommand({ input: f('p1.txt', '5\n') })).toMatch(/at least 16/);
     expect(periodsCommand({ input: f('pc.txt', Array(100).fill(3).join('\n')) })).toMatch(/no significant period/);
@@ -109,7 +114,8 @@ describe('aiops rca', () => {
 
 describe('registerAiopsCommands', () => {
   it('wires the five commands under aiops with commander', async () => {
-    const program = new Command().exitOverride();
+    // as the real CLI: a global -o/--output format option that commander parses anywhere
+    const program = new Command('sreworks').option('-o, --output <format>', 'table | json | yaml', 'table').exitOverride();
     // apps/cli pins commander 14 at merge; until then the root resolves an older copy's types
     registerAiopsCommands(program as unknown as Parameters<typeof registerAiopsCommands>[0]);
     const aiops = program.commands.find((c) => c.name() === 'aiops')!;
@@ -124,5 +130,23 @@ describe('registerAiopsCommands', () => {
       (process.stdout as any).write = orig;
     }
     expect(chunks.join('').split('\n')[0]).toBe('8');
+    // --output after the subcommand still names the file, despite the global option
+    const log = f('r.log', 'a 1\na 2\n');
+    const out = join(dir, 'r.csv');
+    (process.stdout as any).write = () => true;
+    try {
+      await program.parseAsync(['node', 'sreworks', 'aiops', 'log-templates', '--input', log, '--output', out]);
+    } finally {
+      (process.stdout as any).write = orig;
+    }
+    expect(parseCsv(readFileSync(out, 'utf8')).length).toBe(3);
+  });
+  it('reports a missing --output as a clear error, not the global format default', async () => {
+    const program = new Command('sreworks').option('-o, --output <format>', 'table | json | yaml', 'table').exitOverride();
+    registerAiopsCommands(program as unknown as Parameters<typeof registerAiopsCommands>[0]);
+    await expect(program.parseAsync(['node', 'sreworks', 'aiops', 'log-templates', '--input', f('m.log', 'x\n')])).rejects.toThrow(
+      /^AIOPS_OUTPUT_MISSING: --output is required \(output\)$/,
+    );
+    await expect(program.parseAsync(['node', 'sreworks', 'aiops', 'anomalies', '--input', f('e2.csv', ''), '--output', join(dir, 'z.csv')])).rejects.toThrow(/AIOPS_INPUT_EMPTY/);
   });
 });

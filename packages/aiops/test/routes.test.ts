@@ -3,12 +3,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { isPlatformError } from '@sreworks/kernel';
 import { migrate } from '@sreworks/store';
 import { testDialects } from '@sreworks/store/testing';
-import { aiopsMigrations, aiopsPermissions, aiopsRoutes, RunStore } from '../src/index.js';
+import { aiopsMigrations, aiopsPermissions, aiopsRoutes, LogStreamService, RunStore, type NewPattern } from '../src/index.js';
 
 const sqlite = testDialects().find((d) => d.name === 'sqlite')!;
 const seen: { url: string; method: string | string[]; config?: { permission?: string }; schema?: { tags?: string[]; summary?: string; body?: unknown } }[] = [];
 
-async function build(store: Parameters<typeof aiopsRoutes>[1]['store'], syncLimit?: number): Promise<FastifyInstance> {
+async function build(store: Parameters<typeof aiopsRoutes>[1]['store'], syncLimit?: number, onNewPattern?: (e: NewPattern) => void): Promise<FastifyInstance> {
   // a bare instance with the server's conventions: strict bodies, one error format
   const app = Fastify({ ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } } });
   app.setErrorHandler((err, _req, reply) => {
@@ -18,7 +18,7 @@ async function build(store: Parameters<typeof aiopsRoutes>[1]['store'], syncLimi
     return reply.code(e.statusCode ?? 500).send({ error: { code: 'INTERNAL', message: e.message } });
   });
   app.addHook('onRoute', (r) => void seen.push(r as never));
-  await app.register(aiopsRoutes, { store, syncLimit });
+  await app.register(aiopsRoutes, { store, syncLimit, onNewPattern });
   return app;
 }
 
@@ -40,10 +40,13 @@ describe('aiops routes (SQLite)', () => {
     expect(names).toEqual(['aiops.read', 'aiops.run']);
     const own = seen.filter((r) => r.url.startsWith('/aiops') && r.method !== 'HEAD');
     expect(own.map((r) => `${r.method} ${r.url}`).sort()).toEqual([
+      'GET /aiops/log-streams/:stream/templates',
+      'GET /aiops/log-streams/:stream/templates/:id/counts',
       'GET /aiops/runs',
       'GET /aiops/runs/:id',
       'POST /aiops/anomalies',
       'POST /aiops/forecast',
+      'POST /aiops/log-streams/:stream/lines',
       'POST /aiops/log-templates',
       'POST /aiops/periods',
       'POST /aiops/rca',
@@ -105,6 +108,40 @@ describe('aiops routes (SQLite)', () => {
     expect(nan.json().result.periods).toEqual([]);
   });
 
+  it('keeps persistent log streams with counts over time and new-pattern events', async () => {
+    const events: NewPattern[] = [];
+    const other = await build(h.store, 1000, (e) => events.push(e));
+    try {
+      const t0 = Date.UTC(2026, 0, 1);
+      const r1 = await other.inject({
+        method: 'POST',
+        url: '/aiops/log-streams/shop.api/lines',
+        payload: { lines: ['GET /cart 200 in 12 ms', 'GET /cart 500 in 900 ms', 'cache miss for key abc'], times: [t0, t0 + 1000, t0 + 400_000] },
+      });
+      expect(r1.statusCode).toBe(200);
+      expect(r1.json().newPatterns.map((p: { template: string }) => p.template)).toEqual(['GET /cart <*> in <*> ms', 'cache miss for key abc']);
+      expect(events.map((e) => e.stream)).toEqual(['shop.api', 'shop.api']);
+      // a fresh plugin instance on the same database resumes the stream from its stored state
+      const again = await build(h.store);
+      try {
+        const r2 = await again.inject({ method: 'POST', url: '/aiops/log-streams/shop.api/lines', payload: { lines: ['GET /cart 200 in 15 ms'], times: [t0 + 2000] } });
+        expect(r2.json().newPatterns).toEqual([]);
+        expect(r2.json().lineTemplates[0]).toBe(r1.json().lineTemplates[0]);
+        const list = (await again.inject({ method: 'GET', url: '/aiops/log-streams/shop.api/templates' })).json();
+        expect(list.items[0]).toMatchObject({ template: 'GET /cart <*> in <*> ms', count: 3 });
+        const counts = (await again.inject({ method: 'GET', url: `/aiops/log-streams/shop.api/templates/${list.items[0].id}/counts` })).json();
+        expect(counts.buckets).toEqual([{ start: t0, count: 3 }]);
+      } finally {
+        await again.close();
+      }
+      expect((await other.inject({ method: 'GET', url: '/aiops/log-streams/nope/templates' })).statusCode).toBe(404);
+      expect((await other.inject({ method: 'POST', url: '/aiops/log-streams/bad%20name/lines', payload: { lines: ['x'] } })).statusCode).toBe(400);
+      expect((await other.inject({ method: 'POST', url: '/aiops/log-streams/s/lines', payload: { lines: ['x'], times: [1, 2] } })).statusCode).toBe(400);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('runs large inputs in the background and lists runs', async () => {
     const vs = Array.from({ length: 5000 }, (_, i) => Math.sin(i / 7));
     const res = await app.inject({ method: 'POST', url: '/aiops/anomalies', payload: { values: vs } });
@@ -157,5 +194,35 @@ for (const dialect of testDialects()) {
       expect(p2.items[0]!.id).not.toBe(p1.items[0]!.id);
       expect((await runs.list({ kind: 'rca' })).items.map((r) => r.id)).toEqual([b.id]);
     });
+    it('stores and resumes log stream state', async () => {
+      const a = new LogStreamService(h.store);
+      await a.ingest('s1', ['worker 1 started', 'worker 2 started', 'queue é full'], [0, 1, 2]);
+      const b = new LogStreamService(h.store);
+      const r = await b.ingest('s1', ['worker 3 started', 'queue é full'], [3, 4]);
+      expect(r.newPatterns).toEqual([]);
+      expect((await b.templates('s1')).map((t) => [t.template, t.count])).toEqual([
+        ['worker <*> started', 3],
+        ['queue é full', 2],
+      ]);
+    });
   });
 }
+
+describe('error codes', () => {
+  it('lists every AIOPS_* code the package raises', async () => {
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { aiopsErrorCodes } = await import('../src/index.js');
+    const root = join(import.meta.dirname, '..', 'src');
+    const used = new Set<string>();
+    const walk = (d: string) => {
+      for (const e of readdirSync(d)) {
+        const p = join(d, e);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (!p.endsWith('errors.ts')) for (const m of readFileSync(p, 'utf8').matchAll(/'(AIOPS_[A-Z_]+)'/g)) used.add(m[1]!);
+      }
+    };
+    walk(root);
+    expect([...used].sort()).toEqual(Object.keys(aiopsErrorCodes).sort());
+  });
+});

@@ -229,6 +229,8 @@ export class ControllerSim {
       if (!s || (s.obj.metadata.generation ?? 1) !== gen) return;
       if (stalled || this.stalled.has(`${kind}/${ns}/${name}`)) {
         const deadline = this.stallDeadline.has(`${kind}/${ns}/${name}`);
+        // Unpullable images leave their pods waiting in ImagePullBackOff, as a kubelet would.
+        if (unpullable && this.opts!.pods) this.ensurePods(s, true);
         this.writeStatus(s, this.workloadStatus(kind, gen, replicas, 0, deadline ? 'deadline' : 'progressing', s.obj.status));
         return;
       }
@@ -265,7 +267,7 @@ export class ControllerSim {
     return st;
   }
 
-  private ensurePods(s: Stored): void {
+  private ensurePods(s: Stored, pullFails = false): void {
     const o = s.obj;
     const ns = o.metadata.namespace;
     const template = o.spec?.template ?? {};
@@ -296,6 +298,23 @@ export class ControllerSim {
       if (this.store.get(podType, ns, podName)) continue;
       const pod = this.store.create(podType, ns, { apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: ns, labels: podLabels, ownerReferences: ownerRef(podOwner) }, spec: clone(template.spec ?? { containers: [] }) }, { manager: MANAGER });
       const ps = this.store.get(podType, ns, podName)!;
+      if (pullFails) {
+        this.writeStatus(ps, {
+          phase: 'Pending',
+          conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady' }],
+          containerStatuses: (pod.spec?.containers ?? []).map((c: Obj) => ({
+            name: c.name,
+            image: c.image,
+            ready: false,
+            started: false,
+            restartCount: 0,
+            state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } },
+          })),
+        });
+        this.event(ps.obj, 'Warning', 'Failed', `Failed to pull image "${(pod.spec?.containers ?? [])[0]?.image}": dial tcp: lookup registry.invalid: no such host`, 'kubelet');
+        continue;
+      }
+      for (const c of pod.spec?.containers ?? []) this.appendLog(ns, podName, c.name, [`${nowRfc3339()} container ${c.name} started (image ${c.image})`], false);
       this.writeStatus(ps, {
         phase: 'Running',
         podIP: `10.244.0.${(i % 250) + 2}`,

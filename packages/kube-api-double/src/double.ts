@@ -165,6 +165,11 @@ export class KubeApiDouble {
     return this.store.write(s, { ...clone(s.obj), status }, 'status', { manager: 'kube-controller-manager' });
   }
 
+  /** End all open watch and log streams (clients must reconnect), as an API server restart does. */
+  dropWatches(): void {
+    this.http.dropStreams();
+  }
+
   /** Drop the watch history so older resourceVersions get 410 Gone. */
   compact(): void {
     this.store.compact();

@@ -23,6 +23,7 @@ import {
   type KubeStatus,
 } from './status.js';
 import { nowRfc3339, type ObjectStore, type Obj, type Stored, type StoreEvent } from './store.js';
+import { toTable, wantsTable } from './table.js';
 
 export interface FaultRule {
   method?: string;
@@ -106,6 +107,11 @@ export class DoubleServer {
   async listen(port = 0, host = '127.0.0.1'): Promise<number> {
     await new Promise<void>((resolve) => this.server.listen(port, host, resolve));
     return (this.server.address() as AddressInfo).port;
+  }
+
+  /** End every open watch and log stream, as an API server restart would. */
+  dropStreams(): void {
+    for (const stop of [...this.openWatches]) stop();
   }
 
   async close(): Promise<void> {
@@ -249,7 +255,12 @@ export class DoubleServer {
     if (!route.name) {
       const watch = route.watch || q.get('watch') === '1' || q.get('watch') === 'true';
       if (method === 'GET' && watch) return this.watch(t, ns, q, req, res);
-      if (method === 'GET') return send(res, 200, this.list(t, ns, q));
+      if (method === 'GET') {
+        const list = this.list(t, ns, q);
+        // kubectl get asks for server-side printing; serve its columns.
+        if (wantsTable(req.headers.accept)) return send(res, 200, toTable(t.group, t.kind, list.items as Obj[], list.metadata as Obj));
+        return send(res, 200, list);
+      }
       if (method === 'POST') {
         const body = parseJson(await readBody(req)) as Obj;
         const out = store.create(t, ns ?? (t.namespaced ? 'default' : undefined), body, { manager: q.get('fieldManager') ?? defaultManager(req), dryRun });
@@ -275,8 +286,11 @@ export class DoubleServer {
     const part = route.subresource === 'status' ? 'status' : 'main';
     const manager = q.get('fieldManager') ?? defaultManager(req);
     switch (method) {
-      case 'GET':
-        return send(res, 200, store.view(store.mustGet(t, ns, name), t));
+      case 'GET': {
+        const obj = store.view(store.mustGet(t, ns, name), t);
+        if (part === 'main' && wantsTable(req.headers.accept)) return send(res, 200, toTable(t.group, t.kind, [obj], { resourceVersion: obj.metadata.resourceVersion }));
+        return send(res, 200, obj);
+      }
       case 'PUT': {
         const raw = parseJson(await readBody(req));
         if (!isObject(raw)) throw badRequest('the body of the request must be a JSON object');
@@ -393,8 +407,10 @@ export class DoubleServer {
         force,
         custom: !!t.custom,
         now: nowRfc3339(),
+        part,
       });
       if (!existing) {
+        if (part === 'status') throw notFound(t.plural, t.group, name);
         const body = result.object;
         body.metadata = { ...(body.metadata ?? {}), name };
         const out = store.create(t, ns, body, { manager: fm, dryRun }, result.managers);

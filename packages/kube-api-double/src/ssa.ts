@@ -166,14 +166,18 @@ export interface ApplyInput {
   force: boolean;
   custom: boolean;
   now: string;
+  /** Apply to the status subresource (fields under .status, manager entry with subresource). */
+  part?: Part;
 }
 
 /** Returns the merged object and the new manager table; throws a 409 Status on conflicts. */
 export function serverSideApply(input: ApplyInput): { object: Record<string, unknown>; managers: Map<string, ManagerEntry> } {
   const { live, config, manager, custom } = input;
   const managers = new Map([...input.managers].map(([k, e]) => [k, { ...e, fields: new Map(e.fields) }]));
-  const applied = fieldsOf(config, custom, 'main');
-  const myKey = entryKey(manager, 'Apply');
+  const part = input.part ?? 'main';
+  const applied = fieldsOf(config, custom, part);
+  const subresource = part === 'status' ? 'status' : undefined;
+  const myKey = entryKey(manager, 'Apply', subresource);
   const conflicts: Array<{ entry: ManagerEntry; path: string; segs: Segment[] }> = [];
   for (const [p, fp] of applied) {
     if (fp.item) continue;
@@ -208,7 +212,7 @@ export function serverSideApply(input: ApplyInput): { object: Record<string, unk
     if (fp.item) removedItems.push(p);
   }
   const merged = applyMerge(object, config, '', custom) as Record<string, unknown>;
-  managers.set(myKey, { manager, operation: 'Apply', apiVersion: input.apiVersion, time: input.now, fields: applied });
+  managers.set(myKey, { manager, operation: 'Apply', apiVersion: input.apiVersion, time: input.now, subresource, fields: applied });
   for (const [k, e] of managers) if (e.fields.size === 0) managers.delete(k);
   return { object: merged, managers };
 }

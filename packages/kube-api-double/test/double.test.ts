@@ -183,6 +183,17 @@ describe('server-side apply', () => {
     expect(e.metadata.generation).toBe(2);
   });
 
+  it('applies to the status subresource under its own manager entry', async () => {
+    await apply(`${DEPLOYS}/st`, dep('st'), 'sreworks');
+    const res = await apply(`${DEPLOYS}/st/status`, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'st' }, status: { observedGeneration: 1, readyReplicas: 1 } }, 'my-controller');
+    expect(res.body.status).toEqual({ observedGeneration: 1, readyReplicas: 1 });
+    expect(res.body.metadata.managedFields.find((m: any) => m.manager === 'my-controller')).toMatchObject({ operation: 'Apply', subresource: 'status', fieldsV1: { 'f:status': { 'f:observedGeneration': {}, 'f:readyReplicas': {} } } });
+    expect(res.body.spec.replicas).toBe(1);
+    // Applying the main resource leaves status alone.
+    const again = await apply(`${DEPLOYS}/st`, dep('st', { replicas: 2 }), 'sreworks');
+    expect(again.body.status).toEqual({ observedGeneration: 1, readyReplicas: 1 });
+  });
+
   it('requires a field manager and matching kind; honours dryRun', async () => {
     expect((await call('PATCH', `${DEPLOYS}/x`, dep('x'), 'application/apply-patch+yaml')).status).toBe(422);
     expect((await apply(`${DEPLOYS}/x`, { ...dep('x'), kind: 'StatefulSet' }, 'm')).status).toBe(400);

@@ -54,3 +54,4 @@ export type { DeployEnv, TargetResolver, DeploymentStatus, NodeStatus, StoredObj
 export { createOamEngine, type OamEngine } from './engine.js';
 export { oamPermissions } from './permissions.js';
 export { oamRoutes } from './routes.js';
+export { BuildService, type BuildRecord } from './service/builds.js';

@@ -160,6 +160,31 @@ export const oamRoutes: FastifyPluginAsync<{ oam: OamEngine }> = async (app, { o
     return reply.status(202).send(await apps.rollback((req.params as { id: string }).id, b.revision, b.env, { actor: req.auth!.username }));
   });
 
+  // ---- builds
+  const Build = z.object({
+    id: z.string(), app: z.string(), component: z.string(), env: z.string(), spec: Obj, status: z.string(), message: z.string().nullable(), job: z.string().nullable(),
+    digest: z.string().nullable(), image: z.string().nullable(), logs: z.string(), createdBy: z.string().nullable(), createdAt: z.string(), finishedAt: z.string().nullable(),
+  });
+  app.post('/oam/apps/:id/builds', {
+    config: { permission: 'app.deploy', team: appTeam },
+    schema: {
+      tags, summary: 'Build a component image with kaniko on the cluster of an environment; follows status and logs, records the digest', params: IdParams,
+      body: toSchema(z.strictObject({ component: z.string().min(1).max(128), env: Id, build: Obj.describe('build spec: name, git {url, ref, commit?}, dockerfile, context, image, buildArgs, timeoutSeconds…') })),
+      response: { 202: toSchema(Build, 'output'), ...errors },
+    },
+  }, async (req, reply) => {
+    const b = req.body as { component: string; env: string; build: unknown };
+    return reply.status(202).send(await oam.builds.start((req.params as { id: string }).id, b, req.auth!.username));
+  });
+  app.get('/oam/apps/:id/builds', {
+    config: { permission: 'app.read', team: appTeam },
+    schema: { tags, summary: 'Builds of an app, newest first', params: IdParams, response: { 200: page(Build), ...errors } },
+  }, async (req) => ({ items: await oam.builds.list((req.params as { id: string }).id), nextCursor: null }));
+  app.get('/oam/builds/:id', {
+    config: { permission: 'app.read', team: (req: any) => oam.builds.teamOf((req.params as { id: string }).id) },
+    schema: { tags, summary: 'A build with its status, logs and image digest', params: IdParams, response: { 200: toSchema(Build, 'output'), ...errors } },
+  }, async (req) => oam.builds.get((req.params as { id: string }).id));
+
   // ---- definitions
   app.get('/oam/definitions', {
     config: { permission: 'definition.read' },

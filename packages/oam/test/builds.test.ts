@@ -84,8 +84,11 @@ describe('BuildRunner against the API double', () => {
   });
 
   it('reports a failed build with the reason and the last log lines', async () => {
+    // The Job name is a function of the build id, so the failure can be armed before submitting.
+    const { jobName } = renderKanikoJob(parseBuildSpec({ ...spec, name: 'broken' }), { buildId: 'fail-1', namespace: 'builds' });
+    d.faults.failJob('builds', jobName, 'error building image: failed to get filesystem from image: 401 Unauthorized');
     const h = await runner.submit({ ...spec, name: 'broken' }, { buildId: 'fail-1' });
-    d.faults.failJob('builds', h.jobName, 'error building image: failed to get filesystem from image: 401 Unauthorized');
+    expect(h.jobName).toBe(jobName);
     const res = await runner.follow(h, { pollMs: 20, timeoutMs: 5000 });
     expect(res.phase).toBe('failed');
     expect(res.digest).toBeUndefined();

@@ -60,7 +60,7 @@ for (const dialect of testDialects()) {
       h = await dialect.open();
       store = h.store;
       await migrate(store, oamMigrations);
-      kube = await startKubeApiDouble({ controllers: { readyAfterMs: 150, pods: false } });
+      kube = await startKubeApiDouble({ controllers: { readyAfterMs: 150, jobAfterMs: 80, pods: false } });
       resolver = {
         environment: async (id) => {
           if (id !== ENV.id) throw new Error(`no environment ${id}`);
@@ -178,6 +178,22 @@ spec:
       await engine.apps.resume(d.id);
       expect((await waitFor(engine, d.id, ['succeeded', 'failed'])).status).toBe('succeeded');
       expect(kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-dev', name: 'two' })).toBeDefined();
+      await engine.close();
+    });
+
+    it('builds a component image with kaniko on the environment cluster and records the digest', async () => {
+      const engine = await open();
+      const a = await engine.apps.createApp('team-1', app(false).replace('name: shop', 'name: shop-build'));
+      const b = await engine.apps.getApp(a.id);
+      const build = await engine.builds.start(b.id, { component: 'api', env: ENV.id, build: { name: 'api', git: { url: 'https://git.example.com/team/api.git' }, image: 'registry.example.com/team/api:1.0.0' } }, 'alice');
+      expect(build.status).toBe('pending');
+      await engine.builds.idle();
+      const done = await engine.builds.get(build.id);
+      expect(done.status, done.message ?? '').toBe('succeeded');
+      expect(done.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(done.image).toBe(`registry.example.com/team/api@${done.digest}`);
+      await expect(engine.builds.start(b.id, { component: 'nope', env: ENV.id, build: {} })).rejects.toThrow(/no component "nope"/);
+      await expect(engine.builds.start(b.id, { component: 'api', env: ENV.id, build: { name: 'api', git: { url: 'ftp://x' }, image: 'x/y:1' } })).rejects.toThrow(/git/);
       await engine.close();
     });
 

@@ -51,6 +51,15 @@ describe('KubernetesTarget against the API double', () => {
     expect(live.spec.template.spec.containers[0].futureField).toBe('kept');
   });
 
+  it('removing every object of an app (gc with nothing kept) also removes its inventory', async () => {
+    const ns = env.namespace();
+    const t = new KubernetesTarget({ kubeconfig: env.kubeconfig });
+    await t.apply([configMap('a', ns), configMap('b', ns)], scope(ns));
+    expect(await t.gc(scope(ns), [])).toHaveLength(2);
+    expect(d.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'sreworks-inventory.shop.dev' })).toBeUndefined();
+    expect(await t.inventory(scope(ns))).toEqual([]);
+  });
+
   it('dry-run apply changes nothing', async () => {
     const ns = env.namespace();
     const t = new KubernetesTarget({ kubeconfig: env.kubeconfig });
@@ -75,7 +84,13 @@ describe('KubernetesTarget against the API double', () => {
     const t = new KubernetesTarget({ kubeconfig: env.kubeconfig });
     await t.apply([configMap('first', ns)], scope(ns));
     d.faults.failNext({ method: 'PATCH', pathIncludes: '/configmaps/broken', status: 503, times: 5 });
-    await expect(t.apply([configMap('broken', ns)], scope(ns))).rejects.toMatchObject({ code: 'OAM_TARGET_UNAVAILABLE', status: 503 });
+    await expect(t.apply([configMap('broken', ns), deployment('after', ns)], scope(ns))).rejects.toMatchObject({
+      code: 'OAM_TARGET_UNAVAILABLE',
+      status: 503,
+      details: { failed: [`ConfigMap ${ns}/broken`], applied: [] },
+    });
+    // The Deployment wave never ran, but both are in the inventory (recorded before applying).
+    expect((await t.inventory(scope(ns))).map((r) => r.name).sort()).toEqual(['after', 'broken', 'first']);
     d.faults.clear();
   });
 
@@ -89,6 +104,39 @@ describe('KubernetesTarget against the API double', () => {
     expect(st.every((s) => s.healthy)).toBe(true);
     // Readiness comes 100 ms after apply; without the watch the next poll would be 60 s away.
     expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
+  it('reopens a watch the server ended and still sees readiness promptly', async () => {
+    const ns = env.namespace();
+    const t = new KubernetesTarget({ kubeconfig: env.kubeconfig });
+    const dep = deployment('rewatch', ns);
+    d.faults.stallRollout(ns, 'rewatch');
+    await t.apply([dep], scope(ns));
+    const t0 = Date.now();
+    const waiting = t.waitHealthy([dep], scope(ns), { timeoutMs: 10_000, pollMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    d.dropWatches();
+    const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: 'rewatch' };
+    // Re-assert readiness in case a late simulated rollout step overwrites it on a loaded machine.
+    const setReady = () => d.setStatus(ref, { observedGeneration: d.get(ref)!.metadata.generation, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 });
+    setReady();
+    const iv = setInterval(setReady, 200);
+    const st = await waiting.finally(() => clearInterval(iv));
+    expect(st[0].healthy).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(6000);
+  });
+
+  it('explains a stuck rollout with the pods\' reason (ImagePullBackOff)', async () => {
+    const ns = env.namespace();
+    const t = new KubernetesTarget({ kubeconfig: env.kubeconfig });
+    const dep = deployment('pull', ns, 'registry.invalid/team/app:1');
+    await t.apply([dep], scope(ns));
+    for (let i = 0; i < 100 && d.list('v1', 'Pod', ns).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    const err = await t.waitHealthy([dep], scope(ns), { timeoutMs: 1000, pollMs: 200 }).catch((e: Error) => e);
+    expect(err).toMatchObject({ code: 'OAM_TARGET_WAIT_TIMEOUT' });
+    expect((err as Error).message).toMatch(/container main: ImagePullBackOff: Back-off pulling image "registry.invalid\/team\/app:1"/);
+    const [h] = await t.health([dep], scope(ns));
+    expect(h.message).toContain('ImagePullBackOff');
   });
 
   it('fails fast when a rollout exceeds its progress deadline', async () => {
@@ -142,6 +190,17 @@ describe('KubernetesTarget against the API double', () => {
     const custom = (_o: K8sObject, live: Record<string, any>) => ({ ref: { apiVersion: 'example.com/v1', kind: 'Widget', name: 'w1' }, healthy: live.spec.size === 3, phase: 'healthy' as const, message: `size ${live.spec.size}` });
     const [h] = await t.health([cr], scope(ns), custom);
     expect(h.message).toBe('size 3');
+    // Sandboxed health policies may be async; a throwing one gives "unknown", never a crash.
+    const asyncCustom = async (o: K8sObject, live: Record<string, any>) => {
+      await new Promise((r) => setTimeout(r, 5));
+      return custom(o, live);
+    };
+    const [w] = await t.waitHealthy([cr], scope(ns), { timeoutMs: 3000, pollMs: 100, custom: asyncCustom });
+    expect(w).toMatchObject({ healthy: true, message: 'size 3' });
+    const [bad] = await t.health([cr], scope(ns), () => {
+      throw new Error('template exploded');
+    });
+    expect(bad).toMatchObject({ phase: 'unknown', message: 'custom health failed: template exploded' });
   });
 
   it('uses a generic Ready-condition rule for custom resources (Flux HelmRelease)', async () => {
@@ -162,6 +221,8 @@ describe('KubernetesTarget against the API double', () => {
     const t = new KubernetesTarget({ kubeconfig: env.kubeconfig });
     await expect(t.apply([], { ...scope('x'), env: '' })).rejects.toMatchObject({ code: 'OAM_TARGET_SCOPE', details: { field: 'scope.env' } });
     await expect(t.apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: {} } as K8sObject], scope('x'))).rejects.toMatchObject({ details: { field: 'objects[0].metadata.name' } });
+    // The same ConfigMap once with the default namespace implied and once explicit.
+    await expect(t.apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'twice' } }, configMap('twice', 'x')], scope('x'))).rejects.toMatchObject({ code: 'OAM_TARGET_OBJECT_DUPLICATE', details: { field: 'objects[1].metadata.name' } });
     await expect(t.apply([{ apiVersion: 'nope.io/v1', kind: 'Thing', metadata: { name: 'a' } }], scope('x'))).rejects.toMatchObject({ code: 'OAM_TARGET_UNKNOWN_KIND', status: 400 });
     const ns = env.namespace();
     await expect(t.apply([configMap('Bad_Name', ns)], scope(ns))).rejects.toMatchObject({ code: 'OAM_TARGET_INVALID', status: 400, details: { field: 'objects[0].metadata.name' } });

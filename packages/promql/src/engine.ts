@@ -113,44 +113,71 @@ class Evaluation {
 
   // ---- preparation: one select per selector ---------------------------------------------------
 
+  private readonly abort = new AbortController();
+
   async prepare(e: Expr): Promise<void> {
     const jobs: Promise<void>[] = [];
-    this.plan(e, this.startMs, this.endMs, undefined, jobs);
-    await Promise.all(jobs);
+    this.plan(e, this.startMs, this.endMs, undefined, jobs, this.stepMs);
+    const all = Promise.all(jobs);
+    if (this.deadline === Infinity) {
+      try {
+        await all;
+      } catch (err) {
+        this.abort.abort(err);
+        throw err;
+      }
+      return;
+    }
+    // a store that never answers must not hold the query past its timeout
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new PromQLError('timeout', 'query timed out in query execution')), Math.max(0, this.deadline - Date.now()));
+    });
+    try {
+      await Promise.race([all, expired]);
+    } catch (err) {
+      this.abort.abort(err);
+      all.catch(() => undefined);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
     if (Date.now() > this.deadline) this.timeout();
   }
 
-  private plan(e: Expr, minT: number, maxT: number, func: string | undefined, jobs: Promise<void>[]): void {
+  /** `stepMs` is the resolution the selector is evaluated at (a subquery's own step inside it). */
+  private plan(e: Expr, minT: number, maxT: number, func: string | undefined, jobs: Promise<void>[], stepMs: number): void {
+    const hints = (extra: SelectHints): SelectHints => ({ ...extra, ...(func ? { func } : {}), ...(stepMs > 0 ? { stepMs } : {}) });
     switch (e.type) {
       case 'VectorSelector': {
         const [lo, hi] = this.refRange(e.offsetMs, e.at, minT, maxT);
-        jobs.push(this.fetch(e, lo - this.lookback, hi, { ...(func ? { func } : {}) }));
+        jobs.push(this.fetch(e, lo - this.lookback, hi, hints({})));
         return;
       }
       case 'MatrixSelector': {
         const [lo, hi] = this.refRange(e.vector.offsetMs, e.vector.at, minT, maxT);
-        jobs.push(this.fetch(e.vector, lo - e.rangeMs, hi, { rangeMs: e.rangeMs, ...(func ? { func } : {}) }));
+        jobs.push(this.fetch(e.vector, lo - e.rangeMs, hi, hints({ rangeMs: e.rangeMs })));
         return;
       }
       case 'SubqueryExpr': {
         const [lo, hi] = this.refRange(e.offsetMs, e.at, minT, maxT);
-        this.plan(e.expr, lo - e.rangeMs, hi, undefined, jobs);
+        this.plan(e.expr, lo - e.rangeMs, hi, undefined, jobs, e.stepMs || this.defaultIntervalMs);
         return;
       }
       case 'Call':
-        for (const a of e.args) this.plan(a, minT, maxT, e.func, jobs);
+        for (const a of e.args) this.plan(a, minT, maxT, e.func, jobs, stepMs);
         return;
       case 'AggregateExpr':
-        if (e.param) this.plan(e.param, minT, maxT, undefined, jobs);
-        this.plan(e.expr, minT, maxT, undefined, jobs);
+        if (e.param) this.plan(e.param, minT, maxT, undefined, jobs, stepMs);
+        this.plan(e.expr, minT, maxT, undefined, jobs, stepMs);
         return;
       case 'BinaryExpr':
-        this.plan(e.lhs, minT, maxT, undefined, jobs);
-        this.plan(e.rhs, minT, maxT, undefined, jobs);
+        this.plan(e.lhs, minT, maxT, undefined, jobs, stepMs);
+        this.plan(e.rhs, minT, maxT, undefined, jobs, stepMs);
         return;
       case 'UnaryExpr':
       case 'ParenExpr':
-        this.plan(e.expr, minT, maxT, func, jobs);
+        this.plan(e.expr, minT, maxT, func, jobs, stepMs);
         return;
       default:
         return;
@@ -164,7 +191,7 @@ class Evaluation {
   }
 
   private async fetch(sel: VectorSelector, from: number, to: number, hints: SelectHints): Promise<void> {
-    if (this.stepMs > 0) hints.stepMs = this.stepMs;
+    hints.signal = this.abort.signal;
     const data: SeriesData[] = await this.q.select(sel.matchers, from, to, hints);
     this.seriesCount += data.length;
     if (this.limits.maxSeries !== undefined && this.seriesCount > this.limits.maxSeries) {
@@ -298,8 +325,9 @@ class Evaluation {
     const step = e.stepMs || this.defaultIntervalMs;
     const at = this.atMs(e.at);
     const refs = at !== undefined ? [at - e.offsetMs] : steps.map((t) => t - e.offsetMs);
-    const lo = Math.min(...refs) - e.rangeMs;
-    const hi = Math.max(...refs);
+    // steps ascend, so do refs (no spread: a nested subquery may have a million of them)
+    const lo = refs[0]! - e.rangeMs;
+    const hi = refs[refs.length - 1]!;
     let start = Math.floor(lo / step) * step;
     if (start < lo) start += step;
     const count = Math.floor((hi - start) / step) + 1;

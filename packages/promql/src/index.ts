@@ -5,3 +5,4 @@ export { print } from './parser/printer.js';
 export type * from './parser/ast.js';
 export { MemoryQueryable } from './memory.js';
 export { PromQLError, formatValue } from './value.js';
+export { parsePromTime, parsePromDuration, promErrorResponse, type PromErrorResponse } from './api.js';

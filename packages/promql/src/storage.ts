@@ -27,6 +27,8 @@ export interface SelectHints {
   rangeMs?: number;
   /** the function the selector feeds (e.g. "rate"), when known. */
   func?: string;
+  /** aborted when the query fails or times out; a store may stop its work then (added, optional). */
+  signal?: AbortSignal;
 }
 
 export interface Queryable {

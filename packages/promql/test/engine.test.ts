@@ -21,8 +21,9 @@ describe('engine', () => {
     expect(m.selects).toHaveLength(3);
     expect(m.selects[0]).toMatchObject({ startMs: 240_000, endMs: 600_000, hints: { stepMs: 60_000, rangeMs: 60_000, func: 'rate' } });
     expect(m.selects[1]).toMatchObject({ startMs: 180_000, endMs: 540_000 });
-    // subquery: the inner selector needs lookback before the first inner step
+    // subquery: the inner selector needs lookback before the first inner step, at the subquery's step
     expect(m.selects[2]!.startMs).toBe(300_000 - 120_000 - 300_000);
+    expect(m.selects[2]!.hints?.stepMs).toBe(15_000);
   });
 
   it('returns the Prometheus API shapes', async () => {
@@ -68,6 +69,21 @@ describe('engine', () => {
 
   it('refuses a subquery with an absurd number of steps', async () => {
     await expect(engine.instantQuery(store(), 'max_over_time(req_total[10y:1s])', 600_000)).rejects.toThrow(/subquery would evaluate \d+ steps/);
+  });
+
+  it('times out a store that never answers and aborts its signal', async () => {
+    let signal: AbortSignal | undefined;
+    const hanging: Queryable = {
+      select: (_m, _a, _b, hints) => {
+        signal = hints?.signal;
+        return new Promise<SeriesData[]>(() => undefined);
+      },
+      labelNames: () => Promise.resolve([]),
+      labelValues: () => Promise.resolve([]),
+      series: () => Promise.resolve([]),
+    };
+    await expect(engine.instantQuery(hanging, 'up', 0, { timeoutMs: 30 })).rejects.toThrow('query timed out in query execution');
+    expect(signal?.aborted).toBe(true);
   });
 
   it('honours lookbackDeltaMs', async () => {
@@ -126,11 +142,35 @@ describe('parser', () => {
       'topk(3, x{a!="b"})',
       'label_replace(x, "a", "$1", "b", "(.*)")',
       '-x',
+      'a + b offset 5m * 2',
+      '-2 ^ 2',
+      '(a + b) * c',
+      'a - (b - c)',
+      '(a + b)[5m:1m]',
+      '2 ^ 3 ^ 2',
     ]) {
       const ast = parse(q);
-      const strip = (e: unknown): unknown => JSON.parse(JSON.stringify(e, (k, v) => (k === 'pos' || k === 'opPos' ? undefined : v)));
+      // parentheses are syntax only: compare without ParenExpr nodes and positions
+      const strip = (e: unknown): unknown => {
+        if (Array.isArray(e)) return e.map(strip);
+        if (!e || typeof e !== 'object') return e;
+        const o = e as Record<string, unknown>;
+        if (o.type === 'ParenExpr') return strip(o.expr);
+        return Object.fromEntries(Object.entries(o).filter(([k]) => k !== 'pos' && k !== 'opPos').map(([k, v]) => [k, strip(v)]));
+      };
       expect(strip(parse(print(ast))), q).toEqual(strip(ast));
     }
+  });
+});
+
+describe('printer', () => {
+  it('adds the parentheses a hand-built AST needs', () => {
+    const sum = parse('a + b');
+    const mul = parse('x * c');
+    if (mul.type !== 'BinaryExpr') throw new Error('expected a binary expression');
+    expect(print({ ...mul, lhs: sum })).toBe('(a + b) * c');
+    expect(print({ type: 'UnaryExpr', op: '-', expr: sum, pos: sum.pos })).toBe('-(a + b)');
+    expect(print({ type: 'SubqueryExpr', expr: sum, rangeMs: 300_000, stepMs: 60_000, offsetMs: 0, pos: sum.pos })).toBe('(a + b)[5m:1m]');
   });
 });
 

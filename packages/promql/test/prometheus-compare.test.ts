@@ -195,6 +195,35 @@ describe.skipIf(!have)('PromQL against a real Prometheus 2.x', () => {
     }
   });
 
+  // opt-in: the same seed also mutates corpus queries (drop, insert or cut a character) and
+  // compares the syntax errors word for word
+  const mutations = (() => {
+    let a = Number(process.env.SREWORKS_PROMQL_FUZZ_SEED ?? 1);
+    const rnd = (): number => {
+      a = (a * 1103515245 + 12345) & 0x7fffffff;
+      return a / 0x7fffffff;
+    };
+    const bits = ['(', ')', '{', '}', '[', ']', ',', '"', '=', '~', '!', '+', '*', ' ', 'x', '1', ':', '@', 'by', 'offset', '5m'];
+    return Array.from({ length: fuzzN }, () => {
+      const base = CORPUS[Math.floor(rnd() * CORPUS.length)]!.q.replaceAll('{T3H}', String(T3H));
+      const p = Math.floor(rnd() * base.length);
+      const r = rnd();
+      if (r < 0.33) return base.slice(0, p) + base.slice(p + 1);
+      if (r < 0.66) return base.slice(0, p) + bits[Math.floor(rnd() * bits.length)]! + base.slice(p);
+      return base.slice(0, p) || base;
+    });
+  })();
+  it.skipIf(fuzzN === 0).each(mutations)('mutated %s', async (q) => {
+    const want = await prom('/api/v1/query', { query: q, time: String(INSTANT_AT / 1000) });
+    const got = await ours(() => engine.instantQuery(mem, q, INSTANT_AT));
+    if (want.ok || !/parse error/.test(want.error)) {
+      // a valid query (or one failing at execution): we must not reject it while parsing
+      expect(got.ok || !/parse error/.test(got.error) ? 'ok' : got.error).toBe('ok');
+      return;
+    }
+    expect(got.ok ? 'no error' : got.error).toBe(want.error.replace(/^invalid parameter "query": /, ''));
+  });
+
   it('compares real data, not empty results', () => {
     // a corpus whose results are mostly empty would agree trivially
     expect(nonEmpty).toBeGreaterThan(cases.length * 0.85);

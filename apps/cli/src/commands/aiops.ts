@@ -3,15 +3,35 @@
 import type { Command } from 'commander';
 import { anomaliesCommand, forecastCommand, logTemplatesCommand, periodsCommand, rcaCommand } from '@sreworks/aiops';
 
-/** Runs a command function, printing its text; errors print one line and set exit code 2. */
+/**
+ * Runs a command function and prints its text. Errors are rethrown as one line with the stable
+ * code and the field, e.g. `AIOPS_INPUT_EMPTY: input is empty (input)`; the CLI's main prints it
+ * and sets the exit code.
+ */
 function run(fn: () => string): void {
+  let text: string;
   try {
-    process.stdout.write(fn());
+    text = fn();
   } catch (e) {
-    const err = e as Error & { code?: string };
-    process.stderr.write(`error${err.code ? ` ${err.code}` : ''}: ${err.message}\n`);
-    process.exitCode = 2;
+    const err = e as Error & { code?: string; details?: { field?: string } };
+    const field = err.details && !Array.isArray(err.details) ? err.details.field : undefined;
+    throw new Error(`${err.code ? `${err.code}: ` : ''}${err.message}${field ? ` (${field})` : ''}`, { cause: e });
   }
+  process.stdout.write(text);
+}
+
+type WithSource = { getOptionValueSource(key: string): string | undefined; opts(): Record<string, unknown>; parent: WithSource | null };
+
+/**
+ * The file given with --output. The CLI's global `-o, --output <format>` is parsed wherever it
+ * appears, so our --output may land on an ancestor; take it from there when the user typed it.
+ */
+function outputOf(cmd: Command, local: string | undefined): string | undefined {
+  if (local) return local;
+  for (let c = (cmd as unknown as WithSource).parent; c; c = c.parent) {
+    if (c.getOptionValueSource('output') === 'cli') return String(c.opts().output);
+  }
+  return undefined;
 }
 
 export function registerAiopsCommands(program: Command): void {
@@ -21,16 +41,16 @@ export function registerAiopsCommands(program: Command): void {
     .command('log-templates')
     .description('mine log templates: one message per input line; CSV out with line,template_id,template')
     .requiredOption('--input <file>', 'log file, one message per line')
-    .requiredOption('--output <file>', 'CSV file to write')
-    .action((o: { input: string; output: string }) => run(() => logTemplatesCommand(o)));
+    .option('--output <file>', 'CSV file to write (required)')
+    .action((o: { input: string; output?: string }, cmd: Command) => run(() => logTemplatesCommand({ ...o, output: outputOf(cmd, o.output) })));
 
   aiops
     .command('anomalies')
     .description('score points of a timestamp,value CSV; CSV out with timestamp,value,anomaly_score')
     .requiredOption('--input <file>', 'CSV timestamp,value in time order')
-    .requiredOption('--output <file>', 'CSV file to write')
+    .option('--output <file>', 'CSV file to write (required)')
     .option('--detector <name>', 'novelty | nsigma', 'novelty')
-    .action((o: { input: string; output: string; detector: string }) => run(() => anomaliesCommand(o)));
+    .action((o: { input: string; output?: string; detector: string }, cmd: Command) => run(() => anomaliesCommand({ ...o, output: outputOf(cmd, o.output) })));
 
   aiops
     .command('periods')
@@ -48,7 +68,12 @@ export function registerAiopsCommands(program: Command): void {
     .option('--period <n>', 'seasonal period in samples (detected when omitted)')
     .option('--output <file>', 'CSV file to write (step,mean,lower,upper)')
     .option('--json', 'print JSON')
-    .action((o: { input: string; horizon: string; period?: string; output?: string; json?: boolean }) => run(() => forecastCommand(o)));
+    .action((o: { input: string; horizon: string; period?: string; output?: string; json?: boolean }, cmd: Command) => {
+      // a global `-o json|yaml|table` is a format, anything else a file
+      const out = outputOf(cmd, o.output);
+      const isFormat = out !== undefined && ['json', 'yaml', 'table'].includes(out) && !o.output;
+      run(() => forecastCommand({ ...o, output: isFormat ? undefined : out, json: o.json || out === 'json' }));
+    });
 
   aiops
     .command('rca')

@@ -145,6 +145,30 @@ export function registerAppCommands(program: Command): void {
       print(await c.request('POST', `/api/oam/apps/${enc(await appId(c, ref))}/rollback`, body), fmt(cmd), ['id', 'revisionNumber', 'status', 'message']);
     });
 
+  app
+    .command('build <app>')
+    .description('build a component image with kaniko on the cluster of an environment')
+    .requiredOption('--component <name>')
+    .requiredOption('--env <env>', 'environment whose (Kubernetes) cluster runs the build')
+    .requiredOption('--git-url <url>')
+    .requiredOption('--image <ref>', 'target image, registry/name:tag')
+    .option('--ref <ref>', 'branch, tags/v1 or refs/…', 'main')
+    .option('--dockerfile <path>', 'Dockerfile path', 'Dockerfile')
+    .option('--context <dir>', 'context directory in the repository', '.')
+    .option('--wait', 'follow until the build ends, then print its logs')
+    .action(async (ref: string, o, cmd: Command) => {
+      const c = client(cmd);
+      const build = { name: o.component, git: { url: o.gitUrl, ref: o.ref }, dockerfile: o.dockerfile, context: o.context, image: o.image };
+      let b = await c.request('POST', `/api/oam/apps/${enc(await appId(c, ref))}/builds`, { component: o.component, env: await envId(c, o.env), build });
+      while (o.wait && ['pending', 'running'].includes(b.status)) {
+        await new Promise((r) => setTimeout(r, 1000));
+        b = await c.request('GET', `/api/oam/builds/${enc(b.id)}`);
+      }
+      if (o.wait && fmt(cmd) === 'table') process.stdout.write(b.logs);
+      print(b, fmt(cmd), ['id', 'component', 'status', 'message', 'image']);
+      if (b.status === 'failed') process.exitCode = 4;
+    });
+
   const def = program.command('def').description('component, trait, policy and workflow-step definitions');
   def.command('list').option('--kind <kind>', 'component | trait | policy | workflow-step').option('--all', 'include disabled').action(async (o, cmd: Command) => {
     const q = new URLSearchParams({ ...(o.kind ? { kind: o.kind } : {}), ...(o.all ? { includeDisabled: 'true' } : {}) });

@@ -1,5 +1,6 @@
 // Streaming per-series anomaly detectors. Each `update(value)` sees only the past and the
 // current point and returns an anomaly score in [0, 1]; none looks ahead.
+import { NoveltyDetector, type NoveltyOptions } from './novelty.js';
 
 export type Direction = 'up' | 'down' | 'both';
 
@@ -95,8 +96,6 @@ export function detectSeries(det: StreamingDetector, values: readonly number[], 
   for (let i = 0; i < values.length; i++) out[i] = det.update(values[i]!, times?.[i]);
   return out;
 }
-
-import { NoveltyDetector, type NoveltyOptions } from './novelty.js';
 
 export const DETECTORS = ['nsigma', 'novelty'] as const;
 export type DetectorName = (typeof DETECTORS)[number];

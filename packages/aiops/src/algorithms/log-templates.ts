@@ -19,6 +19,8 @@ export interface LogTemplateOptions {
   maxDistinct?: number;
   /** tokens kept per line; longer lines are truncated (protects against 100 KB lines). */
   maxTokens?: number;
+  /** clusters compared per line (the most recent of its bucket). */
+  maxCandidates?: number;
   /** width of the time buckets of pattern counts, in ms. */
   bucketMs?: number;
   /** number of buckets kept per template. */
@@ -54,8 +56,6 @@ interface Cluster {
   values: (string[] | null)[];
   /** bucket start (ms) -> count */
   buckets: [number, number][];
-  /** merged into another cluster: the final group of its lines is that one. */
-  parent: number;
 }
 
 export interface LogTemplateState {
@@ -69,6 +69,7 @@ const DEFAULTS: Required<LogTemplateOptions> = {
   similarity: 0.5,
   maxDistinct: 6,
   maxTokens: 256,
+  maxCandidates: 256,
   bucketMs: 60_000,
   maxBuckets: 1440,
 };
@@ -166,8 +167,11 @@ export class LogTemplateMiner {
     let best: Cluster | undefined;
     let bestSim = -1;
     let bestParams = -1;
-    for (const id of ids) {
-      const c = this.clusters[id]!;
+    // compare with the most recent clusters of the bucket only: bounded work per line even when
+    // a bucket fills with distinct messages (Drain bounds it with max_children)
+    const from = Math.max(0, ids.length - this.options.maxCandidates);
+    for (let k = ids.length - 1; k >= from; k--) {
+      const c = this.clusters[ids[k]!]!;
       const [sim, params] = similarity(c.tokens, tokens);
       if (sim > bestSim || (sim === bestSim && params > bestParams)) {
         best = c;
@@ -177,8 +181,7 @@ export class LogTemplateMiner {
     }
     if (best && bestSim >= this.options.similarity) {
       this.absorb(best, tokens, time);
-      const root = this.root(best);
-      return { templateId: root.id, template: root.tokens.join(' '), isNew: false };
+      return { templateId: best.id, template: best.tokens.join(' '), isNew: false };
     }
     const c: Cluster = {
       id: this.clusters.length,
@@ -188,7 +191,6 @@ export class LogTemplateMiner {
       lastSeen: time,
       values: tokens.map((t) => (t === WILDCARD ? null : [t])),
       buckets: [],
-      parent: -1,
     };
     this.clusters.push(c);
     ids.push(c.id);
@@ -201,27 +203,22 @@ export class LogTemplateMiner {
     return { templateId: c.id, template, isNew: true };
   }
 
-  /** Final group of a template id (after merges), for labelling lines after a pass. */
+  /** A template as it is now (it may have generalised since a line joined it). */
   resolve(templateId: number): LogTemplate {
     const c = this.clusters[templateId];
     if (!c) throw new RangeError(`unknown template id ${templateId}`);
-    return this.describe(this.root(c));
+    return this.describe(c);
   }
 
   templates(): LogTemplate[] {
-    return this.clusters.filter((c) => c.parent < 0).map((c) => this.describe(c));
+    return this.clusters.map((c) => this.describe(c));
   }
 
   /** Pattern counts per time bucket for one template (oldest first). */
   countsOverTime(templateId: number): { start: number; count: number }[] {
-    const c = this.root(this.clusters[templateId]!);
-    const acc = new Map<number, number>();
-    // merged clusters contribute their buckets to the root
-    for (const x of this.clusters) {
-      if (this.root(x) !== c) continue;
-      for (const [s, n] of x.buckets) acc.set(s, (acc.get(s) ?? 0) + n);
-    }
-    return [...acc.entries()].sort((a, b) => a[0] - b[0]).map(([start, count]) => ({ start, count }));
+    const c = this.clusters[templateId];
+    if (!c) throw new RangeError(`unknown template id ${templateId}`);
+    return c.buckets.map(([start, count]) => ({ start, count }));
   }
 
   toJSON(): LogTemplateState {
@@ -246,11 +243,6 @@ export class LogTemplateMiner {
     // first constant token among the first two positions; a leading parameter does not split
     const first = tokens[0] !== undefined && tokens[0] !== WILDCARD ? tokens[0] : WILDCARD;
     return tokens.length + '\u0000' + first;
-  }
-
-  private root(c: Cluster): Cluster {
-    while (c.parent >= 0) c = this.clusters[c.parent]!;
-    return c;
   }
 
   private absorb(c: Cluster, tokens: string[], time: number): void {
@@ -287,9 +279,7 @@ export class LogTemplateMiner {
   }
 
   private describe(c: Cluster): LogTemplate {
-    let count = 0;
-    for (const x of this.clusters) if (this.root(x) === c) count += x.count;
-    return { id: c.id, template: c.tokens.join(' '), count, firstSeen: c.firstSeen, lastSeen: c.lastSeen };
+    return { id: c.id, template: c.tokens.join(' '), count: c.count, firstSeen: c.firstSeen, lastSeen: c.lastSeen };
   }
 }
 

@@ -173,6 +173,11 @@ export function nabScore(corpus: readonly NabSeries[], cost: CostProfile): NabRe
 
 /** Parses NAB timestamps ("2014-04-10 07:15:00" or with ".000000") as UTC epoch ms. */
 export function parseNabTime(s: string): number {
+  // fast path for the fixed "YYYY-MM-DD HH:MM:SS[.ffffff]" layout
+  if (s.length >= 19 && s.charCodeAt(4) === 45 && s.charCodeAt(10) === 32) {
+    const t = Date.UTC(+s.slice(0, 4), +s.slice(5, 7) - 1, +s.slice(8, 10), +s.slice(11, 13), +s.slice(14, 16), +s.slice(17, 19));
+    if (!Number.isNaN(t)) return t;
+  }
   const t = Date.parse(s.trim().replace(' ', 'T').replace(/(\.\d{3})\d+$/, '$1') + 'Z');
   if (Number.isNaN(t)) throw new RangeError(`bad NAB timestamp ${JSON.stringify(s)}`);
   return t;

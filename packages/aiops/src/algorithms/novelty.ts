@@ -1,6 +1,8 @@
 // A streaming novelty detector: a point is anomalous when the recent shape of the series
-// (its value and its last few values, quantised on the range seen so far) has never, or hardly
-// ever, been seen before, or when the value leaves the range seen so far. The raw novelty is
+// (its value, its last two values, and the means of the last 16 points in fours — each quantised
+// on the range seen so far) has never, or hardly ever, been seen before, or when the value leaves
+// the range seen so far. After an alarm, further alarms are damped for a while (one alert per
+// incident, not one per point). The raw novelty is
 // turned into a probability with an "anomaly likelihood" (how unusual the recent average novelty
 // is against its own long-run distribution, Ahmad et al. 2017), so one threshold fits all series.
 // Everything is causal: each score uses only the current and earlier points.
@@ -12,13 +14,20 @@ export interface NoveltyOptions {
   levels?: number;
   /** pattern lengths compared (1 = the value alone). */
   orders?: number[];
+  /** coarser views: [pool, order, levels] = the last `order` means of `pool` points, quantised on `levels`. */
+  views?: [number, number, number][];
   /** points before any score is given. */
   warmup?: number;
+  /** points whose novelty is left out of the likelihood's distribution: at first everything is
+   *  new, and counting that would make later novelty look ordinary. */
+  learningPeriod?: number;
   /** range excess (share of the range) that counts as a spatial anomaly. */
   spatialTolerance?: number;
   /** short and long windows of the anomaly likelihood. */
   shortWindow?: number;
   longWindow?: number;
+  /** floor of the novelty's standard deviation in the likelihood (keeps flat histories calm). */
+  minSpread?: number;
   /** points a fired alarm damps further alarms for. */
   refractory?: number;
   /** most points kept for re-quantisation. */
@@ -32,8 +41,12 @@ export interface NoveltyOptions {
 const DEF: Required<NoveltyOptions> = {
   levels: 20,
   orders: [1, 2],
+  // the means of 4 points over the last 16, coarser: catches changes of shape, not just of level
+  views: [[4, 4, 10]],
   warmup: 100,
-  spatialTolerance: 0.03,
+  learningPeriod: 200,
+  spatialTolerance: 0.01,
+  minSpread: 0.01,
   shortWindow: 5,
   longWindow: 2000,
   refractory: 150,
@@ -42,6 +55,7 @@ const DEF: Required<NoveltyOptions> = {
   shiftWeight: 0,
   shiftZ: 6,
 };
+
 
 export class NoveltyDetector implements StreamingDetector {
   readonly name = 'novelty';
@@ -59,15 +73,21 @@ export class NoveltyDetector implements StreamingDetector {
   private rawSq = 0;
   private shortSum = 0;
   private sinceAlarm = Infinity;
+  private counted = 0;
   private t = 0;
+
+  private readonly allViews: [number, number, number][];
+  private cum: number[] = [0];
 
   constructor(opts: NoveltyOptions = {}) {
     this.o = { ...DEF, ...opts };
-    this.counts = this.o.orders.map(() => new Map());
+    this.allViews = [...this.o.orders.map((k) => [1, k, this.o.levels] as [number, number, number]), ...this.o.views];
+    this.counts = this.allViews.map(() => new Map());
   }
 
-  update(value: number): number {
+  update(value: number, time?: number): number {
     if (!Number.isFinite(value)) return 0;
+    void time;
     this.t++;
     const o = this.o;
     const prevLo = this.lo;
@@ -80,7 +100,14 @@ export class NoveltyDetector implements StreamingDetector {
     if (value < this.lo) this.lo = value;
     if (value > this.hi) this.hi = value;
     this.values.push(value);
-    if (this.values.length > o.history) this.values.shift();
+    this.cum.push(this.cum[this.cum.length - 1]! + value);
+    if (this.values.length > o.history * 2) {
+      // drop the older half at once (amortised O(1) per point)
+      const cut = this.values.length - o.history;
+      this.values = this.values.slice(cut);
+      const base = this.cum[cut]!;
+      this.cum = this.cum.slice(cut).map((c) => c - base);
+    }
     // re-quantise when the range has grown enough that the grid is too coarse
     const r = this.hi - this.lo;
     if (this.step === 0 ? r > 0 : r / o.levels > this.step * 2) this.requantise();
@@ -88,21 +115,29 @@ export class NoveltyDetector implements StreamingDetector {
     if (this.step > 0) raw = this.observe(true);
     // anomaly likelihood of the short-term mean novelty against the long-run distribution
     this.raws.push(raw);
-    this.rawSum += raw;
-    this.rawSq += raw * raw;
+    if (this.t > o.learningPeriod) {
+      this.rawSum += raw;
+      this.rawSq += raw * raw;
+      this.counted++;
+    }
     this.shortSum += raw;
     if (this.raws.length > o.shortWindow) this.shortSum -= this.raws[this.raws.length - 1 - o.shortWindow]!;
     if (this.raws.length > o.longWindow) {
       const old = this.raws.shift()!;
-      this.rawSum -= old;
-      this.rawSq -= old * old;
+      if (this.t - o.longWindow > o.learningPeriod) {
+        this.rawSum -= old;
+        this.rawSq -= old * old;
+        this.counted--;
+      }
     }
     if (this.t <= o.warmup) return 0;
     const n = this.raws.length;
-    const mean = this.rawSum / n;
-    const sd = Math.sqrt(Math.max(1e-6, this.rawSq / n - mean * mean));
+    const nc = Math.max(1, this.counted);
+    const mean = this.rawSum / nc;
+    const sd = Math.sqrt(Math.max(1e-6, this.rawSq / nc - mean * mean));
     const short = this.shortSum / Math.min(n, o.shortWindow);
-    const lik = 1 - tail((short - mean) / Math.max(sd, 0.03));
+    if (this.counted < 10) return 0;
+    const lik = 1 - tail((short - mean) / Math.max(sd, o.minSpread));
     let score = logScale(lik);
     if (o.shiftWeight > 0) score = Math.max(score, o.shiftWeight * this.shiftScore());
     if (spatial) score = 1;
@@ -135,9 +170,16 @@ export class NoveltyDetector implements StreamingDetector {
     return z / (z + this.o.shiftZ);
   }
 
-  private key(order: number, end: number): string {
+  private key(view: [number, number, number], end: number): string | undefined {
+    const [pool, order, levels] = view;
+    const step = (this.step * this.o.levels) / levels;
     let k = '';
-    for (let j = end - order + 1; j <= end; j++) k += Math.floor((this.values[j]! - this.qLo) / this.step) + ',';
+    for (let j = order - 1; j >= 0; j--) {
+      const idx = end - j * pool;
+      if (idx - pool + 1 < 0) return undefined;
+      const mean = (this.cum[idx + 1]! - this.cum[idx + 1 - pool]!) / pool;
+      k += Math.floor((mean - this.qLo) / step) + ',';
+    }
     return k;
   }
 
@@ -146,9 +188,9 @@ export class NoveltyDetector implements StreamingDetector {
     const end = this.values.length - 1;
     let nov = 0;
     let w = 0;
-    this.o.orders.forEach((order, i) => {
-      if (end - order + 1 < 0) return;
-      const k = this.key(order, end);
+    this.allViews.forEach((view, i) => {
+      const k = this.key(view, end);
+      if (k === undefined) return;
       const m = this.counts[i]!;
       const c = m.get(k) ?? 0;
       nov += 1 / (1 + c);
@@ -162,14 +204,14 @@ export class NoveltyDetector implements StreamingDetector {
     const r = this.hi - this.lo;
     this.step = r / this.o.levels;
     this.qLo = this.lo;
-    this.counts = this.o.orders.map(() => new Map());
+    this.counts = this.allViews.map(() => new Map());
     const n = this.values.length;
     // replay history into the new grid (all but the newest point, which observe() adds)
-    this.o.orders.forEach((order, i) => {
+    this.allViews.forEach((view, i) => {
       const m = this.counts[i]!;
-      for (let end = order - 1; end < n - 1; end++) {
-        const k = this.key(order, end);
-        m.set(k, (m.get(k) ?? 0) + 1);
+      for (let end = 0; end < n - 1; end++) {
+        const k = this.key(view, end);
+        if (k !== undefined) m.set(k, (m.get(k) ?? 0) + 1);
       }
     });
   }

@@ -130,6 +130,12 @@ export function detectPeriods(values: readonly number[], options: PeriodOptions 
   const out: DetectedPeriod[] = [];
   for (const c of order) {
     if (out.some((d) => Math.abs(d.period - c.period) <= o.mergeTolerance * Math.max(d.period, c.period))) continue;
+    // a multiple of a clearly stronger period is its harmonic echo, not a period of its own
+    const echo = out.some((d) => {
+      const k = Math.round(c.period / d.period);
+      return k >= 2 && Math.abs(c.period - k * d.period) <= 0.05 * c.period && d.localAcf >= 0.3 && d.localAcf >= c.localAcf;
+    });
+    if (echo && o.rank === 'local') continue;
     out.push(c);
   }
   return out;

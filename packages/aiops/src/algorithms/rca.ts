@@ -113,7 +113,7 @@ export function rankRootCauses(input: RcaInput, options: RcaOptions = {}): RcaRa
       cur.score += logWeight * Math.max(0, Math.min(1, v)) * max;
       per.set(svc, cur);
     }
-    // topology: a service whose anomaly is smaller than that of a service it depends on is
+    // topology: a service whose anomaly is no larger than that of a service it depends on is
     // more likely a victim than a cause; damp it
     if (input.dependsOn) {
       const snapshot = new Map([...per.entries()].map(([k, v]) => [k, v.score]));
@@ -121,7 +121,7 @@ export function rankRootCauses(input: RcaInput, options: RcaOptions = {}): RcaRa
         const own = snapshot.get(svc);
         if (own === undefined) continue;
         const worst = Math.max(0, ...deps.map((d) => snapshot.get(d) ?? 0));
-        if (worst > own) per.get(svc)!.score = own * 0.5;
+        if (worst > 0 && worst >= own) per.get(svc)!.score = own * 0.5;
       }
     }
   }

@@ -35,9 +35,15 @@ export function scoreAnomalies(values: readonly number[], detector = 'novelty', 
   return detectSeries(det, values, times);
 }
 
+/** The Huber periodogram is O(n²); beyond this many points it would run for minutes. */
+export const MAX_HUBER_POINTS = 20_000;
+
 export function findPeriods(values: readonly number[], options: PeriodOptions = {}): DetectedPeriod[] {
   if (options.periodogram && !['ls', 'huber'].includes(options.periodogram)) {
     throw new InputError('periodogram must be ls or huber', { field: 'periodogram' }, 'AIOPS_PARAMS_INVALID');
+  }
+  if (options.periodogram === 'huber' && values.length > MAX_HUBER_POINTS) {
+    throw new InputError(`the huber periodogram is limited to ${MAX_HUBER_POINTS} points; use ls`, { field: 'periodogram' }, 'AIOPS_PARAMS_INVALID');
   }
   return detectPeriods(values, options);
 }

@@ -3,7 +3,7 @@
 import { newId } from '@sreworks/kernel';
 import { clampLimit, columnTypes, decodeCursor, fromJson, nowIso, sql, toJson, toPage, type Migration, type Page, type Store } from '@sreworks/store';
 
-export const aiopsMigrations: Migration[] = [
+export const runMigrations: Migration[] = [
   {
     name: '20261126_01_aiops_run',
     async up(db, d) {

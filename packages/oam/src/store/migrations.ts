@@ -99,3 +99,27 @@ export const oamMigrations: Migration[] = [
     },
   },
 ];
+
+oamMigrations.push({
+  name: '20261126_11_oam_builds',
+  async up(db, d) {
+    const t = columnTypes(d);
+    await db.schema
+      .createTable('oam_build')
+      .addColumn('id', sql.raw(t.id), (c) => c.primaryKey())
+      .addColumn('app_id', sql.raw(t.id), (c) => c.notNull().references('oam_app.id').onDelete('cascade'))
+      .addColumn('component', sql.raw(t.name), (c) => c.notNull())
+      .addColumn('env_id', sql.raw(t.id), (c) => c.notNull())
+      .addColumn('spec', sql.raw(t.json), (c) => c.notNull())
+      .addColumn('status', sql.raw('varchar(16)'), (c) => c.notNull())
+      .addColumn('message', sql.raw(t.text))
+      .addColumn('job', sql.raw(t.name))
+      .addColumn('digest', sql.raw(t.name))
+      .addColumn('image', sql.raw(t.text))
+      .addColumn('logs', sql.raw(t.text))
+      .addColumn('created_by', sql.raw('varchar(64)'))
+      .addColumn('created_at', sql.raw(t.ts), (c) => c.notNull())
+      .addColumn('finished_at', sql.raw(t.ts))
+      .execute();
+  },
+});

@@ -10,7 +10,7 @@ import { InputError, PlatformError } from '@sreworks/kernel';
 import { parseAllDocuments } from 'yaml';
 import { toYaml, unifiedDiff } from './diff.js';
 import { refText, TargetUnavailableError } from './errors.js';
-import { ANNOTATION_SHARED, ANNOTATION_SHARED_BY, checkScope, cleanObjects, LABEL_APP, LABEL_ENV, labelSafe } from './kubernetes.js';
+import { ANNOTATION_SHARED, ANNOTATION_SHARED_BY, assertUnique, checkScope, cleanObjects, LABEL_APP, LABEL_ENV, labelSafe } from './kubernetes.js';
 import { groupOf, refKey, refOf, sortRefs } from './refs.js';
 import type { ApplyScope, GcOptions, GcPlan, K8sObject, LiveDiff, ObjectRef, ObjectStatus, Target, TargetCapabilities, WaitOptions } from './types.js';
 
@@ -142,7 +142,7 @@ export class GitOpsTarget implements Target {
 
   private prepare(objects: K8sObject[], scope: ApplyScope): K8sObject[] {
     checkScope(scope);
-    return cleanObjects(objects).map((o) => {
+    const out = cleanObjects(objects).map((o) => {
       if (CLUSTER_SCOPED.has(o.kind)) delete o.metadata.namespace;
       else o.metadata.namespace ??= scope.namespace;
       const labels = (o.metadata.labels ??= {});
@@ -150,6 +150,8 @@ export class GitOpsTarget implements Target {
       labels[LABEL_ENV] ??= labelSafe(scope.env);
       return o;
     });
+    assertUnique(out);
+    return out;
   }
 
   private dir(scope: ApplyScope): string {

@@ -7,3 +7,4 @@ export { refOf, refKey } from './refs.js';
 export { WaitTimeoutError, DegradedError, WaitAbortedError, TargetUnavailableError, refText } from './errors.js';
 export { GitOpsTarget, type GitOpsTargetOptions } from './gitops.js';
 export { DryRunTarget } from './dryrun.js';
+export { TargetRegistry, fillTemplate, type ClusterTargetConfig } from './registry.js';

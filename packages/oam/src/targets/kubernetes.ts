@@ -54,7 +54,6 @@ export function checkScope(scope: ApplyScope): void {
 /** Validate object shape and drop server-owned fields the renderer may have left in. */
 export function cleanObjects(objects: K8sObject[]): K8sObject[] {
   if (!Array.isArray(objects)) throw new InputError('objects must be an array', { field: 'objects' }, 'OAM_TARGET_OBJECT');
-  const seen = new Set<string>();
   return objects.map((o, i) => {
     for (const f of ['apiVersion', 'kind'] as const) {
       if (typeof o?.[f] !== 'string' || o[f] === '') throw new InputError(`objects[${i}].${f} is required`, { field: `objects[${i}].${f}` }, 'OAM_TARGET_OBJECT');
@@ -62,8 +61,8 @@ export function cleanObjects(objects: K8sObject[]): K8sObject[] {
     if (typeof o.metadata?.name !== 'string' || o.metadata.name === '') {
       throw new InputError(`objects[${i}].metadata.name is required (${o.kind})`, { field: `objects[${i}].metadata.name` }, 'OAM_TARGET_OBJECT');
     }
-    // The client lower-cases names in URLs, so an invalid name would surface as a confusing
-    // name/URL mismatch; say what is wrong instead (kube-apiserver's DNS-1123 subdomain rule).
+    // Checked here (kube-apiserver's DNS-1123 subdomain rule) so a bad name is reported with
+    // the object's index before anything is sent, and never ends up in a URL path.
     if (o.metadata.name.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(o.metadata.name)) {
       throw new InputError(
         `objects[${i}].metadata.name "${o.metadata.name}" (${o.kind}) is invalid: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
@@ -75,12 +74,16 @@ export function cleanObjects(objects: K8sObject[]): K8sObject[] {
     for (const k of ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink', 'deletionTimestamp']) delete c.metadata[k];
     delete c.status;
     return c;
-  }).map((c, i, all) => {
-    const key = `${c.apiVersion}|${c.kind}|${c.metadata.namespace ?? ''}|${c.metadata.name}`;
+  });
+}
+
+/** After namespaces are resolved: one object may appear once (same group, kind, namespace, name). */
+export function assertUnique(objects: K8sObject[]): void {
+  const seen = new Set<string>();
+  objects.forEach((c, i) => {
+    const key = refKey(refOf(c));
     if (seen.has(key)) throw new InputError(`objects[${i}] duplicates ${refText(refOf(c))}`, { field: `objects[${i}].metadata.name` }, 'OAM_TARGET_OBJECT_DUPLICATE');
     seen.add(key);
-    void all;
-    return c;
   });
 }
 
@@ -119,7 +122,7 @@ export class KubernetesTarget implements Target {
         for (const v of spec.versions ?? []) batchCrds.set(`${spec.group}/${v.name}|${spec.names?.kind}`, spec.scope !== 'Cluster');
       }
     }
-    return Promise.all(
+    const out = await Promise.all(
       clean.map(async (o, i) => {
         let namespaced: boolean | undefined;
         const info = await this.client.resource(o.apiVersion, o.kind);
@@ -136,6 +139,8 @@ export class KubernetesTarget implements Target {
         return o;
       }),
     );
+    assertUnique(out);
+    return out;
   }
 
   // ---- inventory -------------------------------------------------------------------------
@@ -157,7 +162,7 @@ export class KubernetesTarget implements Target {
   }
 
   /** Read-modify-write of the inventory, serialised per app/env in-process and guarded by resourceVersion across processes. */
-  private async updateInventory(scope: ApplyScope, change: (refs: ObjectRef[]) => ObjectRef[]): Promise<ObjectRef[]> {
+  private async updateInventory(scope: ApplyScope, change: (refs: ObjectRef[]) => ObjectRef[], deleteWhenEmpty = false): Promise<ObjectRef[]> {
     const key = `${scope.namespace}/${inventoryName(scope)}`;
     const prev = this.inventoryLocks.get(key) ?? Promise.resolve();
     const run = prev.catch(() => undefined).then(async () => {
@@ -165,6 +170,11 @@ export class KubernetesTarget implements Target {
         const cur = await this.readInventory(scope);
         const next = sortRefs(dedupe(change(cur.refs)));
         const ref = this.inventoryRef(scope);
+        if (next.length === 0 && deleteWhenEmpty) {
+          // Nothing left to track (an app removed from this env): do not leave an empty inventory behind.
+          if (cur.resourceVersion) await this.client.delete(ref);
+          return next;
+        }
         const cm = {
           apiVersion: 'v1',
           kind: 'ConfigMap',
@@ -247,7 +257,14 @@ export class KubernetesTarget implements Target {
       });
       const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failed) {
-        if ((failed.reason as { status?: number }).status === 404) this.knownNamespaces.clear();
+        const err = failed.reason as { status?: number; details?: unknown };
+        if (err.status === 404) this.knownNamespaces.clear();
+        // Say what did reach the cluster before the failure (it is in the inventory too).
+        if (err.details && typeof err.details === 'object' && !Array.isArray(err.details)) {
+          const applied = [...results.values()].map((st) => refText(st.ref));
+          const failedRefs = wave.filter((_o, i) => settled[i].status === 'rejected').map((o) => refText(refOf(o)));
+          Object.assign(err.details, { applied, failed: failedRefs });
+        }
         throw failed.reason;
       }
       if (!dryRun && wave.some((o) => o.kind === 'CustomResourceDefinition')) await this.waitCrdsServed(wave.filter((o) => o.kind === 'CustomResourceDefinition'));
@@ -271,22 +288,68 @@ export class KubernetesTarget implements Target {
 
   // ---- health ----------------------------------------------------------------------------
 
-  private evaluate(o: K8sObject, live: Live | undefined, custom?: CustomHealth): ObjectStatus {
+  private async evaluate(o: K8sObject, live: Live | undefined, custom?: CustomHealth): Promise<ObjectStatus> {
     const ref = refOf(o);
     const component = o.metadata.labels?.[LABEL_COMPONENT];
     if (live && custom) {
       // Definition health wins where given; built-in rules cover the rest.
-      const c = custom(o, live);
-      if (c) return { ...c, ref, component: c.component ?? component };
+      try {
+        const c = await custom(o, live);
+        if (c) return { ...c, ref, component: c.component ?? component };
+      } catch (e) {
+        return { ref, component, healthy: false, phase: 'unknown', message: `custom health failed: ${(e as Error)?.message ?? String(e)}` };
+      }
     }
     const st = liveHealth(ref, live, component);
     if (live && !custom && !hasBuiltinHealth(o.apiVersion, o.kind)) st.message = `${st.message} (generic rule)`;
     return st;
   }
 
+  /**
+   * Why a workload is not ready, from its pods: "pod web-x container main: ImagePullBackOff: …".
+   * Rollout status alone says "0 of 1 available"; the pod says why (KubeVela users ask for this).
+   */
+  async diagnose(o: K8sObject | ObjectRef, live?: Live): Promise<string | undefined> {
+    const ref = 'metadata' in o ? refOf(o) : o;
+    if (!['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'].includes(ref.kind) || !ref.namespace) return undefined;
+    const l = live ?? (await this.client.get(ref));
+    const match = l?.spec?.selector?.matchLabels as Record<string, string> | undefined;
+    if (!match || Object.keys(match).length === 0) return undefined;
+    const selector = Object.entries(match).map(([k, v]) => `${k}=${v}`).join(',');
+    let pods: Live[];
+    try {
+      pods = await this.client.list('v1', 'Pod', ref.namespace, selector);
+    } catch {
+      return undefined; // diagnosis is best effort
+    }
+    const reasons: string[] = [];
+    for (const p of pods) {
+      for (const c of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
+        const w = c.state?.waiting;
+        const t = c.state?.terminated ?? c.lastState?.terminated;
+        if (w?.reason && w.reason !== 'ContainerCreating' && w.reason !== 'PodInitializing') reasons.push(`pod ${p.metadata.name} container ${c.name}: ${w.reason}${w.message ? `: ${w.message}` : ''}`);
+        else if (t && t.exitCode !== 0 && ref.kind !== 'Job') reasons.push(`pod ${p.metadata.name} container ${c.name}: terminated ${t.reason ?? ''} (exit code ${t.exitCode})`);
+      }
+      const unsched = (p.status?.conditions ?? []).find((c: Live) => c.type === 'PodScheduled' && c.status === 'False');
+      if (unsched) reasons.push(`pod ${p.metadata.name}: ${unsched.reason ?? 'Unschedulable'}${unsched.message ? `: ${unsched.message}` : ''}`);
+    }
+    if (reasons.length === 0) return undefined;
+    const shown = reasons.slice(0, 3);
+    return reasons.length > 3 ? `${shown.join('; ')}; and ${reasons.length - 3} more` : shown.join('; ');
+  }
+
+  private async withDiagnosis(st: ObjectStatus, live?: Live): Promise<ObjectStatus> {
+    if (st.healthy || st.phase === 'missing') return st;
+    const why = await this.diagnose(st.ref, live);
+    return why ? { ...st, message: `${st.message} (${why})` } : st;
+  }
+
   async health(objects: K8sObject[], scope: ApplyScope, custom?: CustomHealth): Promise<ObjectStatus[]> {
     const prepared = await this.prepare(objects, scope);
-    const settled = await mapLimit(prepared, this.concurrency, async (o) => this.evaluate(o, await this.client.get(refOf(o)), custom));
+    const settled = await mapLimit(prepared, this.concurrency, async (o) => {
+      const live = await this.client.get(refOf(o));
+      return this.withDiagnosis(await this.evaluate(o, live, custom), live);
+    });
     return settled.map((s) => {
       if (s.status === 'rejected') throw s.reason;
       return s.value;
@@ -327,29 +390,41 @@ export class KubernetesTarget implements Target {
       };
       const onAbort = () => finish(new WaitAbortedError(`wait for ${prepared.length} object(s) of ${scope.app}/${scope.env} aborted`));
       const timer = setTimeout(() => {
-        const list = prepared.map((o) => statuses.get(refKey(refOf(o))) ?? { ref: refOf(o), healthy: false, phase: 'unknown' as const, message: 'no status observed yet' });
-        const waiting = list.filter((s) => !s.healthy);
-        finish(
-          new WaitTimeoutError(
-            `timed out after ${Date.now() - started} ms on cluster ${this.client.cluster} waiting for ${waiting.length} of ${list.length} object(s) to become healthy: ${waiting.map((s) => `${refText(s.ref)} (${s.phase}: ${s.message})`).join('; ')}`,
-            list,
-          ),
-        );
+        void (async () => {
+          const raw = prepared.map((o) => statuses.get(refKey(refOf(o))) ?? { ref: refOf(o), healthy: false, phase: 'unknown' as const, message: 'no status observed yet' });
+          // Say why, not only what: pod-level reasons for workloads still waited for (bounded in time).
+          const list = await Promise.race([
+            Promise.all(raw.map((s) => this.withDiagnosis(s).catch(() => s))),
+            new Promise<ObjectStatus[]>((r) => setTimeout(() => r(raw), 2000)),
+          ]);
+          const waiting = list.filter((s) => !s.healthy);
+          finish(
+            new WaitTimeoutError(
+              `timed out after ${Date.now() - started} ms on cluster ${this.client.cluster} waiting for ${waiting.length} of ${list.length} object(s) to become healthy: ${waiting.map((s) => `${refText(s.ref)} (${s.phase}: ${s.message})`).join('; ')}`,
+              list,
+            ),
+          );
+        })();
       }, timeoutMs);
       if (opts.signal?.aborted) return onAbort();
       opts.signal?.addEventListener('abort', onAbort);
       // Newest wins: a slow poll must not overwrite what a watch event already reported.
       const rvs = new Map<string, number>();
-      const observe = (k: string, live: Live | undefined, deleted = false) => {
+      const seq = new Map<string, number>();
+      const observe = async (k: string, live: Live | undefined, deleted = false) => {
         const rv = Number(live?.metadata?.resourceVersion ?? 0);
         if (live && rv < (rvs.get(k) ?? 0)) return;
         if (live) rvs.set(k, rv);
         if (!live && !deleted && (rvs.get(k) ?? 0) > 0) return; // a stale 404 after a watch saw it
-        statuses.set(k, this.evaluate(byKey.get(k)!, live, opts.custom));
+        const mine = (seq.get(k) ?? 0) + 1;
+        seq.set(k, mine);
+        const st = await this.evaluate(byKey.get(k)!, live, opts.custom);
+        if (seq.get(k) === mine) statuses.set(k, st); // a newer observation superseded this one
       };
       const poll = async () => {
         try {
           const settled = await mapLimit(prepared, this.concurrency, async (o) => observe(refKey(refOf(o)), await this.client.get(refOf(o))));
+          if (finished) return;
           const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
           if (failed) throw failed.reason;
           check();
@@ -376,7 +451,13 @@ export class KubernetesTarget implements Target {
             try {
               const path = await this.client.collectionPath(first.apiVersion, first.kind, first.metadata.namespace);
               await Promise.all(
-                selectors.map(async (query) => {
+                selectors.map(async function open(this: KubernetesTarget, query: Record<string, string>): Promise<void> {
+                  // Servers end watches (timeouts, restarts); reopen after a pause while still waiting.
+                  const reopen = () => {
+                    if (finished) return;
+                    const t = setTimeout(() => void open.call(this, query).catch(() => undefined), 1000);
+                    stops.push(() => clearTimeout(t));
+                  };
                   const stop = await this.client.watch(
                     path,
                     query,
@@ -384,17 +465,14 @@ export class KubernetesTarget implements Target {
                       if (finished || type === 'ERROR' || type === 'BOOKMARK' || !obj?.metadata?.name) return;
                       const k = refKey({ apiVersion: first.apiVersion, kind: first.kind, namespace: first.metadata.namespace, name: obj.metadata.name });
                       if (!byKey.has(k)) return; // another object of the same app
-                      if (type === 'DELETED') {
-                        rvs.set(k, Number(obj.metadata.resourceVersion ?? 0));
-                        observe(k, undefined, true);
-                      } else observe(k, obj);
-                      check();
+                      const done = type === 'DELETED' ? (rvs.set(k, Number(obj.metadata.resourceVersion ?? 0)), observe(k, undefined, true)) : observe(k, obj);
+                      void done.then(check, () => undefined);
                     },
-                    () => undefined,
+                    reopen,
                   );
                   if (finished) stop();
                   else stops.push(stop);
-                }),
+                }, this),
               );
             } catch {
               // Watch not possible (e.g. forbidden): polling covers it.
@@ -415,9 +493,12 @@ export class KubernetesTarget implements Target {
     const keepWithNs = new Set(keep.map((r) => refKey({ ...r, namespace: r.namespace ?? scope.namespace })));
     const inv = await this.inventory(scope);
     const plan: GcPlan = { delete: [], retain: [], gone: [] };
-    for (const ref of inv) {
-      if (keepKeys.has(refKey(ref)) || keepWithNs.has(refKey(ref))) continue;
-      const live = await this.client.get(ref);
+    const candidates = inv.filter((ref) => !keepKeys.has(refKey(ref)) && !keepWithNs.has(refKey(ref)));
+    const lives = await mapLimit(candidates, this.concurrency, (ref) => this.client.get(ref));
+    for (const [i, ref] of candidates.entries()) {
+      const got = lives[i];
+      if (got.status === 'rejected') throw got.reason;
+      const live = got.value;
       if (!live) {
         plan.gone.push(ref);
         continue;
@@ -444,7 +525,7 @@ export class KubernetesTarget implements Target {
     });
     const removed = new Set([...deleted, ...plan.gone].map(refKey));
     for (const [i, s] of settled.entries()) if (s.status === 'fulfilled') removed.add(refKey(plan.delete[i]));
-    await this.updateInventory(scope, (refs) => refs.filter((r) => !removed.has(refKey(r))));
+    await this.updateInventory(scope, (refs) => refs.filter((r) => !removed.has(refKey(r))), true);
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
     return sortRefs(deleted);

@@ -40,8 +40,12 @@ export interface ObjectStatus {
   message: string;
 }
 
-/** Caller-supplied health for kinds the target has no rule for (definition `healthPolicy`). */
-export type CustomHealth = (obj: K8sObject, live: Record<string, unknown>) => ObjectStatus | undefined;
+/**
+ * Caller-supplied health (a definition's `healthPolicy`, possibly evaluated in the sandbox, hence
+ * async allowed). Returning undefined falls back to the built-in rule for the kind. A throw or a
+ * rejection becomes phase "unknown" with the error as message.
+ */
+export type CustomHealth = (obj: K8sObject, live: Record<string, unknown>) => ObjectStatus | undefined | Promise<ObjectStatus | undefined>;
 
 export interface WaitOptions {
   /** Required in spirit: every wait ends; defaults to 5 minutes. */

@@ -4,11 +4,11 @@ import { parser as lezer } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
 import type { Matcher, MatchType } from '../storage.js';
 import {
-  AGGREGATE_OPS, COMPARISON_OPS, FUNCTION_SIGNATURES, SET_OPS, exprType, typeName,
+  COMPARISON_OPS, FUNCTION_SIGNATURES, SET_OPS, exprType, typeName,
   type AggregateExpr, type AggregateOp, type AtModifier, type BinaryExpr, type BinaryOp, type Expr,
   type PosRange, type ValueType, type VectorMatching, type VectorSelector,
 } from './ast.js';
-import { LexError, describeToken, tokenize } from './lexer.js';
+import { describeToken, lex, type Token } from './lexer.js';
 
 /** A PromQL syntax or type error; `message` reads like Prometheus' ("1:5: parse error: ..."). */
 export class ParseError extends Error {
@@ -35,49 +35,104 @@ function position(query: string, pos: number): string {
 
 const HW_ALIAS = 'double_exponential_smoothing';
 
-const KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset', 'and', 'or', 'unless', 'atan2', 'start', 'end']);
 
 export function parse(query: string): Expr {
-  let tokens;
-  try {
-    tokens = tokenize(query);
-  } catch (e) {
-    if (e instanceof LexError) throw new ParseError(query, e.pos, e.message);
-    throw e;
-  }
-  if (tokens.length === 1) throw new ParseError(query, 0, 'no expression found in input');
-  // Identifiers called like functions must be known functions (Prometheus checks this in the grammar action).
+  const { tokens, error: lexError } = lex(query);
+  if (!lexError && tokens.length === 1) throw new ParseError(query, 0, 'no expression found in input');
+  // Prometheus reports the first error it meets while reading left to right: a lexer error when
+  // the lexer reaches it, a syntax error at the first token that does not fit, an unknown
+  // function when its call is complete. Collect candidates and report the earliest.
+  const candidates: { at: number; pos: number; message: string }[] = [];
+  if (lexError) candidates.push(lexError);
   for (let i = 0; i + 1 < tokens.length; i++) {
     const t = tokens[i]!;
-    if (t.kind === 'identifier' && tokens[i + 1]!.kind === 'lparen' && !KEYWORDS.has(t.text.toLowerCase())
-      && !AGGREGATE_OPS.has(t.text.toLowerCase()) && !(t.text in FUNCTION_SIGNATURES)) {
-      const prev = tokens[i - 1];
-      // `x offset 5m` etc. are not calls; only names in expression position are
-      if (!prev || prev.text !== 'offset') throw new ParseError(query, t.pos, `unknown function with name "${t.text}"`);
+    if (t.kind !== 'IDENTIFIER') continue;
+    if (tokens[i + 1]!.kind !== 'LEFT_PAREN' || t.text in FUNCTION_SIGNATURES) continue;
+    let depth = 0;
+    let close = Infinity;
+    for (let j = i + 1; j < tokens.length; j++) {
+      if (tokens[j]!.kind === 'LEFT_PAREN') depth++;
+      else if (tokens[j]!.kind === 'RIGHT_PAREN' && --depth === 0) { close = tokens[j]!.pos; break; }
     }
+    candidates.push({ at: close, pos: t.pos, message: `unknown function with name "${t.text}"` });
   }
-  // The grammar knows Prometheus 3's name for holt_winters only: parse a renamed copy and map
-  // positions back to the original text.
-  let text = query;
-  const shifts: { at: number; delta: number }[] = [];
-  for (let i = tokens.length - 2; i >= 0; i--) {
+  // The grammar knows Prometheus 3's name for holt_winters only, and rejects unknown function names
+  // outright (Prometheus parses the call, then reports the name): lezer reads a copy with those
+  // names replaced, and positions are mapped back to the original text.
+  const renames: { pos: number; len: number; to: string }[] = [];
+  for (let i = 0; i + 1 < tokens.length; i++) {
     const t = tokens[i]!;
-    if (t.kind === 'identifier' && t.text === 'holt_winters' && tokens[i + 1]!.kind === 'lparen') {
-      text = text.slice(0, t.pos) + HW_ALIAS + text.slice(t.pos + t.text.length);
+    if (t.kind !== 'IDENTIFIER' || tokens[i + 1]!.kind !== 'LEFT_PAREN') continue;
+    if (t.text === 'holt_winters') renames.push({ pos: t.pos, len: t.text.length, to: HW_ALIAS });
+    else if (!(t.text in FUNCTION_SIGNATURES)) renames.push({ pos: t.pos, len: t.text.length, to: 'abs' });
+  }
+  let text = query;
+  for (let i = renames.length - 1; i >= 0; i--) {
+    const r = renames[i]!;
+    text = text.slice(0, r.pos) + r.to + text.slice(r.pos + r.len);
+  }
+  // "2." is a number to Go's ParseFloat but not to the grammar: blank the dot (same length)
+  for (const t of tokens) {
+    if (t.kind === 'NUMBER' && /^\d+\.$/.test(t.text)) {
+      const dot = t.pos + t.text.length - 1;
+      let shifted = dot;
+      for (const r of renames) if (r.pos < t.pos) shifted += r.to.length - r.len;
+      text = `${text.slice(0, shifted)} ${text.slice(shifted + 1)}`;
     }
   }
+  const shifts: { at: number; delta: number }[] = [];
   let acc = 0;
-  for (const t of tokens) {
-    if (t.kind === 'identifier' && t.text === 'holt_winters') {
-      shifts.push({ at: t.pos + acc, delta: HW_ALIAS.length - t.text.length });
-      acc += HW_ALIAS.length - t.text.length;
-    }
+  for (const r of renames) {
+    shifts.push({ at: r.pos + acc, delta: r.to.length - r.len });
+    acc += r.to.length - r.len;
   }
   const mapPos = (p: number): number => {
     let out = p;
-    for (const sh of shifts) if (p > sh.at) out -= Math.min(sh.delta, p - sh.at);
+    for (const sh of shifts) {
+      if (p <= sh.at) break;
+      out -= sh.delta > 0 ? Math.min(sh.delta, p - sh.at) : sh.delta;
+    }
     return out;
   };
+  // token rules the lezer grammar is more lenient about than Prometheus 2.x
+  let bracket = false;
+  let afterColon = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const prev = tokens[i - 1];
+    if (t.kind === 'DURATION') {
+      const d = parseDuration(t.text);
+      if (d === undefined) candidates.push({ at: t.pos, pos: t.pos, message: `not a valid duration string: ${JSON.stringify(t.text)}` });
+      else if (d === 0) candidates.push({ at: t.pos, pos: t.pos, message: 'duration must be greater than 0' });
+    }
+    const afterOffset = prev?.kind === 'KEYWORD' && prev.text.toLowerCase() === 'offset';
+    const afterOffsetSign = prev?.kind === 'OPERATOR' && (prev.text === '-' || prev.text === '+')
+      && tokens[i - 2]?.kind === 'KEYWORD' && tokens[i - 2]!.text.toLowerCase() === 'offset';
+    if (afterOffset && t.kind !== 'DURATION' && !(t.kind === 'OPERATOR' && (t.text === '-' || t.text === '+'))) {
+      candidates.push({ at: t.pos, pos: t.pos, message: `unexpected ${describeToken(t)} in offset, expected duration` });
+    }
+    if (afterOffsetSign && t.kind !== 'DURATION') {
+      candidates.push({ at: t.pos, pos: t.pos, message: `unexpected ${describeToken(t)} in offset, expected duration` });
+    }
+    // Prometheus 2.x has no durations as numbers: outside brackets a duration only follows offset
+    if (t.kind === 'DURATION' && !bracket && !afterOffset && !afterOffsetSign) {
+      candidates.push({ at: t.pos, pos: t.pos, message: `unexpected ${describeToken(t)}${errorContext(tokens, i)}` });
+    }
+    if (bracket && prev?.kind === 'DURATION' && tokens[i - 2]?.kind === 'LEFT_BRACKET' && t.kind !== 'COLON' && t.kind !== 'RIGHT_BRACKET') {
+      candidates.push({ at: t.pos, pos: t.pos, message: `unexpected ${describeToken(t)} in subquery or range, expected ":" or "]"` });
+    }
+    if (t.kind === 'METRIC_IDENTIFIER' && prev?.kind === 'LEFT_PAREN' || (t.kind === 'METRIC_IDENTIFIER' && prev?.kind === 'COMMA')) {
+      if (errorContext(tokens, i).startsWith(' in grouping opts')) {
+        candidates.push({ at: t.pos, pos: t.pos, message: `unexpected ${describeToken(t)} in grouping opts, expected label` });
+      }
+    }
+    if (t.kind === 'LEFT_BRACKET') bracket = true;
+    else if (t.kind === 'RIGHT_BRACKET') bracket = false;
+    if (bracket && afterColon && t.kind !== 'DURATION' && t.kind !== 'RIGHT_BRACKET') {
+      candidates.push({ at: t.pos, pos: t.pos, message: `unexpected ${describeToken(t)} in subquery selector, expected duration or "]"` });
+    }
+    afterColon = bracket && t.kind === 'COLON';
+  }
   const tree = lezer.parse(text);
   let err: SyntaxNode | null = null;
   tree.iterate({
@@ -89,8 +144,23 @@ export function parse(query: string): Expr {
   });
   if (err) {
     const at = mapPos((err as SyntaxNode).from);
-    const tok = tokens.find((t) => t.pos >= at) ?? tokens[tokens.length - 1]!;
-    throw new ParseError(query, tok.pos, `unexpected ${describeToken(tok)}`);
+    const idx = tokens.findIndex((t) => t.pos >= at);
+    const tok = idx >= 0 ? tokens[idx]! : undefined;
+    if (tok) {
+      const prev = tokens[idx - 1];
+      if (prev?.kind === 'COMMA' && inCallArgs(tokens, idx)) {
+        candidates.push({ at: prev.pos, pos: prev.pos, message: 'trailing commas not allowed in function call args' });
+      } else {
+        candidates.push({ at: tok.pos, pos: tok.pos, message: `unexpected ${describeToken(tok)}${errorContext(tokens, idx)}` });
+      }
+    } else if (!lexError) {
+      candidates.push({ at: query.length, pos: query.length, message: 'unexpected end of input' });
+    }
+  }
+  if (candidates.length) {
+    // earliest wins; at the same place the lexer speaks first
+    const first = candidates.reduce((a, b) => (b.at < a.at ? b : a));
+    throw new ParseError(query, first.pos, first.message);
   }
   const b = new Builder(text, query, mapPos);
   const top = tree.topNode;
@@ -99,6 +169,90 @@ export function parse(query: string): Expr {
   const expr = b.expr(children[0]!);
   b.check(expr);
   return expr;
+}
+
+const GROUPING_KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right']);
+
+/** The yacc error context Prometheus appends (" in label matching, expected ..."), for common cases. */
+function errorContext(tokens: Token[], idx: number): string {
+  const prev = tokens[idx - 1];
+  const kw = (t: Token | undefined) => (t?.kind === 'KEYWORD' ? t.text.toLowerCase() : '');
+  // @ <timestamp> | @ start() | @ end()
+  if (prev?.kind === 'AT') return ' in @, expected timestamp';
+  if ((kw(prev) === 'start' || kw(prev) === 'end') && tokens[idx - 2]?.kind === 'AT') return ' in @, expected timestamp';
+  if (prev?.kind === 'LEFT_PAREN' && (kw(tokens[idx - 2]) === 'start' || kw(tokens[idx - 2]) === 'end') && tokens[idx - 3]?.kind === 'AT') {
+    return ' in @, expected timestamp';
+  }
+  // inside braces: what the label matcher needed next
+  let depthBrace = 0;
+  for (let i = 0; i < idx; i++) {
+    if (tokens[i]!.kind === 'LEFT_BRACE') depthBrace++;
+    else if (tokens[i]!.kind === 'RIGHT_BRACE') depthBrace--;
+  }
+  if (depthBrace > 0 && prev) {
+    if (prev.kind === 'IDENTIFIER') return ' in label matching, expected label matching operator';
+    if (prev.kind === 'EQL' || prev.kind === 'EQL_REGEX' || prev.kind === 'NEQ_REGEX' || (prev.kind === 'OPERATOR' && prev.text === '!=')) return ' in label matching, expected string';
+    if (prev.kind === 'STRING') return ' in label matching, expected "," or "}"';
+    if (prev.kind === 'LEFT_BRACE' || prev.kind === 'COMMA') return ' in label matching, expected identifier or "}"';
+  }
+  // grouping clause: by / without / on / ignoring / group_left / group_right
+  const groupingPlace = (i: number): boolean => {
+    const k = kw(tokens[i]);
+    if (!GROUPING_KEYWORDS.has(k)) return false;
+    if (k !== 'by' && k !== 'without') return true;
+    const before = tokens[i - 1]?.kind;
+    return before === 'AGGREGATOR' || before === 'RIGHT_PAREN';
+  };
+  if (groupingPlace(idx - 1)) return ' in grouping opts, expected "("';
+  const stack: number[] = [];
+  for (let i = 0; i < idx; i++) {
+    if (tokens[i]!.kind === 'LEFT_PAREN') stack.push(i);
+    else if (tokens[i]!.kind === 'RIGHT_PAREN') stack.pop();
+  }
+  const open = stack[stack.length - 1];
+  if (open !== undefined && groupingPlace(open - 1)) {
+    return prev?.kind === 'LEFT_PAREN' || prev?.kind === 'COMMA' ? ' in grouping opts, expected label' : ' in grouping opts, expected "," or ")"';
+  }
+  // aggregation: anywhere inside its parentheses (yacc's error recovery unwinds to it), or
+  // right after its grouping clause
+  const isAggOpen = (o: number): boolean => {
+    if (tokens[o - 1]?.kind === 'AGGREGATOR') return true;
+    if (tokens[o - 1]?.kind !== 'RIGHT_PAREN') return false;
+    let j = o - 1;
+    let d = 0;
+    for (; j >= 0; j--) {
+      if (tokens[j]!.kind === 'RIGHT_PAREN') d++;
+      else if (tokens[j]!.kind === 'LEFT_PAREN' && --d === 0) break;
+    }
+    return GROUPING_KEYWORDS.has(kw(tokens[j - 1])) && tokens[j - 2]?.kind === 'AGGREGATOR';
+  };
+  if (stack.some(isAggOpen)) return ' in aggregation';
+  if (prev?.kind === 'DURATION' && tokens[idx - 2]?.kind === 'LEFT_BRACKET') return ' in subquery or range, expected ":" or "]"';
+  if (prev?.kind === 'RIGHT_PAREN') {
+    let j = idx - 1;
+    let d = 0;
+    for (; j >= 0; j--) {
+      if (tokens[j]!.kind === 'RIGHT_PAREN') d++;
+      else if (tokens[j]!.kind === 'LEFT_PAREN' && --d === 0) break;
+    }
+    if (GROUPING_KEYWORDS.has(kw(tokens[j - 1])) && tokens[j - 2]?.kind === 'AGGREGATOR') return ' in aggregation';
+  }
+  return '';
+}
+
+/** Whether token idx sits directly in the argument list of a call or aggregation (not in braces). */
+function inCallArgs(tokens: Token[], idx: number): boolean {
+  const stack: [Token, Token | undefined][] = [];
+  for (let i = 0; i < idx; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'LEFT_PAREN' || t.kind === 'LEFT_BRACE' || t.kind === 'LEFT_BRACKET') stack.push([t, tokens[i - 1]]);
+    else if (t.kind === 'RIGHT_PAREN' || t.kind === 'RIGHT_BRACE' || t.kind === 'RIGHT_BRACKET') stack.pop();
+  }
+  const top = stack[stack.length - 1];
+  if (!top || top[0].kind !== 'LEFT_PAREN' || !top[1]) return false;
+  const opener = top[1];
+  // the token before "(" names a function, an aggregation, or closes an aggregation's grouping
+  return opener.kind === 'IDENTIFIER' || opener.kind === 'AGGREGATOR' || opener.kind === 'RIGHT_PAREN';
 }
 
 function kids(n: SyntaxNode): SyntaxNode[] {
@@ -174,7 +328,15 @@ const BIN_OPS: Record<string, BinaryOp> = {
 };
 const MATCH_OPS: Record<string, MatchType> = { EqlSingle: '=', Neq: '!=', EqlRegex: '=~', NeqRegex: '!~' };
 
+const PRECEDENCE: Record<BinaryOp, number> = {
+  or: 1, and: 2, unless: 2, '==': 3, '!=': 3, '>': 3, '<': 3, '>=': 3, '<=': 3,
+  '+': 4, '-': 4, '*': 5, '/': 5, '%': 5, atan2: 5, '^': 6,
+};
+
 class Builder {
+  /** binary expressions whose right operand took a postfix form: their precedence needs repair. */
+  readonly rebalance = new WeakSet<Expr>();
+
   constructor(
     readonly q: string,
     readonly original: string,
@@ -244,33 +406,43 @@ class Builder {
       }
       case 'VectorSelector':
         return this.vectorSelector(n);
+      // lezer binds these postfix forms to a whole binary/unary expression on their left, PromQL
+      // to its rightmost operand: `a + b offset 5m` is `a + (b offset 5m)`
       case 'MatrixSelector': {
-        const inner = this.expr(c[0]!);
-        if (inner.type !== 'VectorSelector') this.fail(c[0]!.to, 'ranges only allowed for vector selectors');
-        if (inner.offsetMs !== 0 || inner.at) this.fail(n.from, 'no offset modifiers allowed before range');
-        return { type: 'MatrixSelector', vector: inner, rangeMs: this.duration(c[1]!), pos: this.pr(n) };
+        const rangeMs = this.duration(c[1]!);
+        return this.postfix(this.expr(c[0]!), (inner) => {
+          if (inner.type !== 'VectorSelector') this.fail(c[0]!.to, 'ranges only allowed for vector selectors');
+          if (inner.offsetMs !== 0 || inner.at) this.fail(c[0]!.to, 'no offset modifiers allowed before range');
+          if (rangeMs <= 0) this.fail(c[1]!.from, 'duration must be greater than 0');
+          return { type: 'MatrixSelector', vector: inner, rangeMs, pos: { start: inner.pos.start, end: n.to } };
+        });
       }
       case 'SubqueryExpr': {
-        const inner = this.expr(c[0]!);
         const rangeMs = this.duration(c[1]!);
         const stepMs = c[2] ? this.duration(c[2]) : 0;
-        if (rangeMs <= 0) this.fail(n.from, 'subquery range must be positive');
-        return { type: 'SubqueryExpr', expr: inner, rangeMs, stepMs, offsetMs: 0, pos: this.pr(n) };
+        if (rangeMs <= 0) this.fail(c[1]!.from, 'duration must be greater than 0');
+        if (c[2] && stepMs <= 0) this.fail(c[2].from, 'duration must be greater than 0');
+        return this.postfix(this.expr(c[0]!), (inner) => (
+          { type: 'SubqueryExpr', expr: inner, rangeMs, stepMs, offsetMs: 0, pos: { start: inner.pos.start, end: n.to } }
+        ));
       }
       case 'OffsetExpr': {
-        const inner = this.expr(c[0]!);
         const off = this.duration(c[c.length - 1]!);
-        const target = this.modifierTarget(inner, n, 'offset');
-        if (target.offsetMs !== 0) this.fail(n.from, 'offset may not be set multiple times');
-        target.offsetMs = off;
-        return { ...inner, pos: this.pr(n) };
+        return this.postfix(this.expr(c[0]!), (inner) => {
+          const target = this.modifierTarget(inner, n, 'offset');
+          if (target.offsetMs !== 0) this.fail(inner.pos.start, 'offset may not be set multiple times');
+          target.offsetMs = off;
+          return { ...inner, pos: { start: inner.pos.start, end: n.to } };
+        });
       }
       case 'StepInvariantExpr': {
-        const inner = this.expr(c[0]!);
-        const target = this.modifierTarget(inner, n, '@');
-        if (target.at) this.fail(n.from, '@ <timestamp> may not be set multiple times');
-        target.at = this.atValue(c.slice(2));
-        return { ...inner, pos: this.pr(n) };
+        const at = this.atValue(c.slice(2));
+        return this.postfix(this.expr(c[0]!), (inner) => {
+          const target = this.modifierTarget(inner, n, '@');
+          if (target.at) this.fail(inner.pos.start, '@ <timestamp> may not be set multiple times');
+          target.at = at;
+          return { ...inner, pos: { start: inner.pos.start, end: n.to } };
+        });
       }
       case 'FunctionCall': {
         const written = this.text(c[0]!);
@@ -287,12 +459,23 @@ class Builder {
     }
   }
 
+  /** Applies a postfix form to the rightmost operand of binary and unary expressions. */
+  postfix(e: Expr, f: (operand: Expr) => Expr): Expr {
+    if (e.type === 'BinaryExpr') {
+      const out: BinaryExpr = { ...e, rhs: this.postfix(e.rhs, f) };
+      this.rebalance.add(out);
+      return out;
+    }
+    if (e.type === 'UnaryExpr') return { ...e, expr: this.postfix(e.expr, f) };
+    return f(e);
+  }
+
   /** the selector or subquery an offset / @ applies to (Prometheus forbids them elsewhere). */
-  modifierTarget(e: Expr, n: SyntaxNode, what: string): VectorSelector | Extract<Expr, { type: 'SubqueryExpr' }> {
+  modifierTarget(e: Expr, _n: SyntaxNode, what: string): VectorSelector | Extract<Expr, { type: 'SubqueryExpr' }> {
     if (e.type === 'VectorSelector' || e.type === 'SubqueryExpr') return e;
     if (e.type === 'MatrixSelector') return e.vector;
     const mod = what === 'offset' ? 'offset' : '@';
-    return this.fail(n.from, `${mod} modifier must be preceded by an instant vector selector or range vector selector or a subquery`);
+    return this.fail(e.pos.start, `${mod} modifier must be preceded by an instant vector selector or range vector selector or a subquery`);
   }
 
   atValue(c: SyntaxNode[]): AtModifier {
@@ -300,8 +483,11 @@ class Builder {
     if (n.name === 'AtModifierPreprocessors') {
       return kids(n)[0]!.name === 'AtStart' ? { kind: 'start' } : { kind: 'end' };
     }
-    let v = parseNumber(this.text(n));
-    if (v === undefined) return this.fail(n.from, `bad number: "${this.text(n)}"`);
+    const raw = this.text(n);
+    const sign = /^[-+]/.test(raw) ? raw[0] : '';
+    let v = parseNumber(sign ? raw.slice(1).trim() : raw);
+    if (v === undefined) return this.fail(n.from, `bad number: "${raw}"`);
+    if (sign === '-') v = -v;
     if (c.length === 2 && this.text(c[0]!) === '-') v = -v;
     if (!Number.isFinite(v)) return this.fail(n.from, `timestamp out of bounds for @ modifier: ${v}`);
     return { kind: 'time', timeMs: Math.round(v * 1000) };
@@ -329,7 +515,7 @@ class Builder {
               try {
                 compileRegex(value);
               } catch (e) {
-                this.fail(m.from, `error parsing regexp: ${(e as Error).message}`);
+                this.fail(m.from, `error parsing regexp: ${goRegexError(value, e as Error)}`);
               }
             }
             matchers.push({ name: label, type, value });
@@ -397,7 +583,22 @@ class Builder {
       const inner: BinaryExpr = { type: 'BinaryExpr', op, lhs: abs, rhs, returnBool, matching, pos: this.pr(n) };
       return { type: 'UnaryExpr', op: lhsText[0] as '-' | '+', expr: inner, pos: this.pr(n) };
     }
-    return { type: 'BinaryExpr', op, lhs, rhs, returnBool, matching, pos: this.pr(n), opPos: opNode.from };
+    return this.rotate(lhs, { type: 'BinaryExpr', op, lhs, rhs, returnBool, matching, pos: this.pr(n), opPos: opNode.from });
+  }
+
+  /**
+   * `a + b offset 5m * 2` reaches us as `(a + (b offset 5m)) * 2`; PromQL means `a + ((b offset 5m) * 2)`.
+   * Push a tighter operator down the right spine of a rebalanced left operand.
+   */
+  rotate(lhs: Expr, node: BinaryExpr): Expr {
+    if (lhs.type !== 'BinaryExpr' || !this.rebalance.has(lhs)) return node;
+    const p = PRECEDENCE[lhs.op];
+    const q = PRECEDENCE[node.op];
+    if (!(p < q || (p === q && node.op === '^'))) return node;
+    const inner = this.rotate(lhs.rhs, { ...node, lhs: lhs.rhs });
+    const out: BinaryExpr = { ...lhs, rhs: inner };
+    this.rebalance.add(out);
+    return out;
   }
 
   /** Prometheus' checkAST: types of arguments and operands. */
@@ -414,7 +615,7 @@ class Builder {
       case 'UnaryExpr': {
         this.check(e.expr);
         const t = exprType(e.expr);
-        if (t !== 'scalar' && t !== 'vector') this.fail(e.pos.start, `unary expression only allowed on expressions of type scalar or instant vector, got "${t}"`);
+        if (t !== 'scalar' && t !== 'vector') this.fail(e.pos.start, `unary expression only allowed on expressions of type scalar or instant vector, got "${typeName(t)}"`);
         return;
       }
       case 'SubqueryExpr': {
@@ -495,6 +696,23 @@ function matchesEmpty(m: Matcher): boolean {
     case '=~': return compileRegex(m.value).test('');
     case '!~': return !compileRegex(m.value).test('');
   }
+}
+
+/** Go's regexp/syntax wording for the common mistakes (Prometheus compiles `^(?:re)$`). */
+function goRegexError(re: string, e: Error): string {
+  const anchored = `^(?:${re})$`;
+  const msg = e.message;
+  if (/Unterminated character class/.test(msg)) {
+    const at = anchored.lastIndexOf('[');
+    return `missing closing ]: \`${anchored.slice(at)}\``;
+  }
+  if (/Unterminated group/.test(msg)) return `missing closing ): \`${anchored}\``;
+  if (/Unmatched '\)'/.test(msg)) return `unexpected ): \`${anchored}\``;
+  const nested = /Nothing to repeat/.test(msg) ? /[*+?][*+]/.exec(re) : null;
+  if (nested) return `invalid nested repetition operator: \`${nested[0]}\``;
+  const rep = /Nothing to repeat/.test(msg) ? /(^|[^\\])([*+?])/.exec(re) : null;
+  if (rep) return `missing argument to repetition operator: \`${rep[2]}\``;
+  return msg;
 }
 
 const regexCache = new Map<string, RegExp>();

@@ -42,6 +42,25 @@ function num(v: number): string {
   return String(v);
 }
 
+const PREC: Record<string, number> = {
+  or: 1, and: 2, unless: 2, '==': 3, '!=': 3, '>': 3, '<': 3, '>=': 3, '<=': 3,
+  '+': 4, '-': 4, '*': 5, '/': 5, '%': 5, atan2: 5, '^': 6,
+};
+
+/** Parenthesizes an operand when the AST (possibly built by hand) needs it to print back the same. */
+function operand(e: Expr, parentOp: string, side: 'lhs' | 'rhs'): string {
+  if (e.type !== 'BinaryExpr') return print(e);
+  const p = PREC[e.op]!;
+  const q = PREC[parentOp]!;
+  const rightAssoc = parentOp === '^';
+  const wrap = side === 'lhs' ? p < q || (p === q && rightAssoc) : p < q || (p === q && !rightAssoc);
+  return wrap ? `(${print(e)})` : print(e);
+}
+
+function postfixOperand(e: Expr): string {
+  return e.type === 'BinaryExpr' || e.type === 'UnaryExpr' ? `(${print(e)})` : print(e);
+}
+
 export function print(e: Expr): string {
   switch (e.type) {
     case 'NumberLiteral': return num(e.value);
@@ -49,7 +68,7 @@ export function print(e: Expr): string {
     case 'VectorSelector': return selector(e) + mods(e.offsetMs, e.at);
     case 'MatrixSelector': return `${selector(e.vector)}[${formatDuration(e.rangeMs)}]${mods(e.vector.offsetMs, e.vector.at)}`;
     case 'SubqueryExpr':
-      return `${print(e.expr)}[${formatDuration(e.rangeMs)}:${e.stepMs ? formatDuration(e.stepMs) : ''}]${mods(e.offsetMs, e.at)}`;
+      return `${postfixOperand(e.expr)}[${formatDuration(e.rangeMs)}:${e.stepMs ? formatDuration(e.stepMs) : ''}]${mods(e.offsetMs, e.at)}`;
     case 'Call': return `${e.func}(${e.args.map(print).join(', ')})`;
     case 'AggregateExpr': {
       const g = e.grouping.length || e.without ? ` ${e.without ? 'without' : 'by'} (${e.grouping.join(', ')})` : '';
@@ -63,9 +82,9 @@ export function print(e: Expr): string {
         if (vm.card === 'many-to-one') m += ` group_left (${vm.include.join(', ')})`;
         if (vm.card === 'one-to-many') m += ` group_right (${vm.include.join(', ')})`;
       }
-      return `${print(e.lhs)} ${e.op}${e.returnBool ? ' bool' : ''}${m} ${print(e.rhs)}`;
+      return `${operand(e.lhs, e.op, 'lhs')} ${e.op}${e.returnBool ? ' bool' : ''}${m} ${operand(e.rhs, e.op, 'rhs')}`;
     }
-    case 'UnaryExpr': return `${e.op}${print(e.expr)}`;
+    case 'UnaryExpr': return `${e.op}${e.expr.type === 'BinaryExpr' && PREC[e.expr.op]! < 6 ? `(${print(e.expr)})` : print(e.expr)}`;
     case 'ParenExpr': return `(${print(e.expr)})`;
   }
 }

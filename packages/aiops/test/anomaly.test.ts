@@ -1,0 +1,76 @@
+import { describe, it, expect } from 'vitest';
+import { NSigmaDetector, NoveltyDetector, createDetector, detectSeries, nabScore, NAB_PROFILES, scaledSigmoid } from '../src/index.js';
+import { loadNab, loadNabFinalResults, loadWindowedGaussianCorpus } from './fixtures.js';
+
+describe('n-sigma (SREWorks semantics)', () => {
+  const train = Array.from({ length: 30 }, (_, i) => 10 + (i % 2 ? 1 : -1));
+  it('scores >= 0.5 exactly beyond mean ± n·σ, in the chosen direction', () => {
+    const up = new NSigmaDetector({ n: 3, direction: 'up' });
+    const down = new NSigmaDetector({ n: 3, direction: 'down' });
+    const both = new NSigmaDetector({ n: 3, direction: 'both' });
+    for (const v of train) [up, down, both].forEach((d) => d.update(v));
+    // σ of the 30 training points ≈ 1.017
+    expect(up.update(14)).toBeGreaterThan(0.5);
+    expect(down.update(14)).toBe(0);
+    expect(both.update(14)).toBeGreaterThan(0.5);
+  });
+  it('fixes the original down-branch quirk: a value inside the band is not flagged as down', () => {
+    const down = new NSigmaDetector({ n: 3, direction: 'down' });
+    train.forEach((v) => down.update(v));
+    // the original compared kpi <= mean + nσ, which flags 9.5; we flag only <= mean − nσ
+    expect(down.update(9.5)).toBeLessThan(0.5);
+    expect(down.update(5)).toBeGreaterThan(0.5);
+  });
+  it('needs 15 points, ignores NaN and handles a constant history', () => {
+    const d = new NSigmaDetector();
+    const s = detectSeries(d, [...Array(20).fill(4), NaN, 4, 9]);
+    expect(s.slice(0, 15).every((x) => x === 0)).toBe(true);
+    expect(s[20]).toBe(0);
+    expect(s[21]).toBe(0);
+    expect(s[22]).toBe(1);
+    expect(() => createDetector('nope')).toThrow(/unknown detector/);
+  });
+});
+
+describe('streaming detectors never look ahead', () => {
+  for (const name of ['nsigma', 'novelty']) {
+    it(`${name}: scores of a prefix do not change when the series continues`, () => {
+      const xs = Array.from({ length: 600 }, (_, i) => Math.sin(i / 9) + (i === 450 ? 6 : 0) + ((i * 7919) % 13) / 50);
+      const full = detectSeries(createDetector(name), xs);
+      const prefix = detectSeries(createDetector(name), xs.slice(0, 400));
+      expect(full.slice(0, 400)).toEqual(prefix);
+      expect(full.every((s) => s >= 0 && s <= 1)).toBe(true);
+    });
+  }
+  it('novelty flags a value outside the range seen so far', () => {
+    const xs = Array.from({ length: 400 }, (_, i) => Math.sin(i / 5));
+    xs[300] = 5;
+    const s = detectSeries(new NoveltyDetector(), xs);
+    expect(s[300]).toBe(1);
+  });
+});
+
+describe('NAB scorer port', () => {
+  it('scaled sigmoid matches NAB', () => {
+    expect(scaledSigmoid(-1)).toBeCloseTo(0.98661, 4);
+    expect(scaledSigmoid(4)).toBe(-1);
+  });
+  it('reproduces the published windowedGaussian scores from its raw output', () => {
+    const corpus = loadWindowedGaussianCorpus();
+    expect(corpus.length).toBe(58);
+    const published = loadNabFinalResults().windowedGaussian!;
+    expect(nabScore(corpus, NAB_PROFILES.standard).score).toBeCloseTo(published.standard!, 6);
+    expect(nabScore(corpus, NAB_PROFILES.reward_low_FP_rate).score).toBeCloseTo(published.reward_low_FP_rate!, 6);
+    expect(nabScore(corpus, NAB_PROFILES.reward_low_FN_rate).score).toBeCloseTo(published.reward_low_FN_rate!, 6);
+  });
+  it('scores the novelty detector above n-sigma on a few NAB series', () => {
+    const files = loadNab((n) => /realKnownCause\/(nyc_taxi|machine_temperature|ambient_temperature)/.test(n));
+    expect(files.length).toBe(3);
+    const score = (name: string) =>
+      nabScore(
+        files.map((f) => ({ name: f.name, timestamps: f.timestamps, windows: f.windows, scores: detectSeries(createDetector(name), f.values) })),
+        NAB_PROFILES.standard,
+      ).score;
+    expect(score('novelty')).toBeGreaterThan(score('nsigma'));
+  });
+});
