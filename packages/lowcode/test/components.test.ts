@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { isPlatformError } from '@sreworks/kernel';
 import { migrate } from '@sreworks/store';
 import { testDialects } from '@sreworks/store/testing';
-import { componentMigrations, componentPermissions, componentRoutes } from '../src/index.js';
+import { componentMigrations, componentPermissions, componentRoutes, PAGE_SCHEMA_VERSION, validatePage, type WidgetMeta } from '../src/index.js';
 
 const jsx = { kind: 'jsx', source: 'function Component(props) { return <b>{props.text}</b>; }', meta: { name: 'Bold text', propsSchema: { type: 'object', properties: { text: { type: 'string' } } }, defaults: { text: 'hi' } } };
 
@@ -12,6 +12,17 @@ describe('component permissions', () => {
     const byName = new Map(componentPermissions.map((p) => [p.name, p]));
     expect(byName.get('component.write')?.scope).toBe('team');
     expect(byName.get('remote-component.write')?.scope).toBe('platform');
+  });
+});
+
+describe('pages using stored components', () => {
+  it('validate against the catalogue: jsx:/remote: types pass, other unknown types do not', () => {
+    const metas: WidgetMeta[] = [{ type: 'Table', name: 'Table', category: 'data', description: '', defaults: {}, propsSchema: { type: 'object' } }];
+    const page = (type: string) => ({ schemaVersion: PAGE_SCHEMA_VERSION, id: 'p', app: 'a', title: 'P', layout: { kind: 'fluid', rows: [{ cols: [{ span: 24, nodes: [{ id: 'n1', type }] }] }] } });
+    expect(validatePage(page('jsx:BoldText'), metas).ok).toBe(true);
+    expect(validatePage(page('remote:Clock'), metas).ok).toBe(true);
+    expect(validatePage(page('remote:lower'), metas).ok).toBe(false);
+    expect(validatePage(page('Nope'), metas).ok).toBe(false);
   });
 });
 
