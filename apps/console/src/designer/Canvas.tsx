@@ -6,7 +6,7 @@ import { memo, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useDroppable } from '@dnd-kit/core';
 import { SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import { Button, Dropdown, Space, Tag, Tooltip, Typography, theme } from 'antd';
+import { Button, Dropdown, Space, Tag, Typography, theme } from 'antd';
 import { CopyOutlined, DeleteOutlined, HolderOutlined } from '@ant-design/icons';
 import { ReactGridLayout } from 'react-grid-layout/legacy';
 import 'react-grid-layout/css/styles.css';
@@ -27,9 +27,17 @@ export interface CanvasProps {
   onGridChange(items: { i: string; x: number; y: number; w: number; h: number }[]): void;
 }
 
-const NodeCard = memo(function NodeCard({ node, registry, selected, showWidgets, onSelect, onDuplicate, onDelete, handle }: { node: NodeDef; registry: WidgetRegistry; selected: boolean; showWidgets: boolean; onSelect(id: string): void; onDuplicate(id: string): void; onDelete(id: string): void; handle?: ReactNode }) {
-  const { token } = theme.useToken();
+/** The heavy part (the live widget), memoised on the node's identity: edits share unchanged nodes. */
+const NodeBody = memo(function NodeBody({ node, registry, showWidgets }: { node: NodeDef; registry: WidgetRegistry; showWidgets: boolean }) {
   const entry = registry[node.type];
+  return <div style={{ padding: 6, pointerEvents: 'none', overflow: 'hidden', flex: 1, maxHeight: 260 }}>{showWidgets ? <WidgetPreview node={node} entry={entry} /> : <Typography.Text type="secondary">{entry?.meta.name ?? node.type}</Typography.Text>}</div>;
+});
+
+type DragBits = { attributes?: object; listeners?: object; gridHandle?: boolean };
+
+/** Memoised with stable props (dnd-kit's attributes/listeners keep their identity between renders). */
+const NodeCard = memo(function NodeCard({ node, registry, selected, showWidgets, onSelect, onDuplicate, onDelete, attributes, listeners, gridHandle }: { node: NodeDef; registry: WidgetRegistry; selected: boolean; showWidgets: boolean; onSelect(id: string): void; onDuplicate(id: string): void; onDelete(id: string): void } & DragBits) {
+  const { token } = theme.useToken();
   return (
     <div
       data-testid="sw-design-node"
@@ -41,34 +49,27 @@ const NodeCard = memo(function NodeCard({ node, registry, selected, showWidgets,
       }}
       style={{ border: `1px ${selected ? 'solid' : 'dashed'} ${selected ? token.colorPrimary : token.colorBorder}`, borderRadius: 6, background: token.colorBgContainer, height: '100%', display: 'flex', flexDirection: 'column', boxShadow: selected ? `0 0 0 2px ${token.colorPrimaryBg}` : undefined }}
     >
-      <Space style={{ padding: '2px 6px', borderBottom: `1px solid ${token.colorBorderSecondary}`, justifyContent: 'space-between', width: '100%' }} size={4}>
-        <Space size={4}>
-          {handle}
-          <Typography.Text strong style={{ fontSize: 12 }}>
-            {node.title || node.id}
-          </Typography.Text>
-          <Tag style={{ fontSize: 10 }}>{node.type}</Tag>
-          {node.dataSource && <Tag color="blue" style={{ fontSize: 10 }}>data</Tag>}
-        </Space>
-        <Space size={0}>
-          <Tooltip title="Duplicate">
-            <Button size="small" type="text" icon={<CopyOutlined />} data-testid="sw-node-duplicate" onClick={(e) => (e.stopPropagation(), onDuplicate(node.id))} />
-          </Tooltip>
-          <Tooltip title="Delete">
-            <Button size="small" type="text" danger icon={<DeleteOutlined />} data-testid="sw-node-delete" onClick={(e) => (e.stopPropagation(), onDelete(node.id))} />
-          </Tooltip>
-        </Space>
-      </Space>
-      <div style={{ padding: 6, pointerEvents: 'none', overflow: 'hidden', flex: 1, maxHeight: 260 }}>{showWidgets ? <WidgetPreview node={node} entry={entry} /> : <Typography.Text type="secondary">{entry?.meta.name ?? node.type}</Typography.Text>}</div>
+      <div style={{ padding: '2px 6px', borderBottom: `1px solid ${token.colorBorderSecondary}`, display: 'flex', alignItems: 'center', gap: 4 }}>
+        <HolderOutlined {...attributes} {...listeners} className={gridHandle ? 'sw-grid-handle' : undefined} data-testid="sw-node-handle" style={{ cursor: 'grab' }} />
+        <Typography.Text strong style={{ fontSize: 12 }}>
+          {node.title || node.id}
+        </Typography.Text>
+        <Tag style={{ fontSize: 10 }}>{node.type}</Tag>
+        {node.dataSource && <Tag color="blue" style={{ fontSize: 10 }}>data</Tag>}
+        <span style={{ flex: 1 }} />
+        <Button size="small" type="text" title="Duplicate" icon={<CopyOutlined />} data-testid="sw-node-duplicate" onClick={(e) => (e.stopPropagation(), onDuplicate(node.id))} />
+        <Button size="small" type="text" title="Delete" danger icon={<DeleteOutlined />} data-testid="sw-node-delete" onClick={(e) => (e.stopPropagation(), onDelete(node.id))} />
+      </div>
+      <NodeBody node={node} registry={registry} showWidgets={showWidgets} />
     </div>
   );
 });
 
-function SortableNode(props: Omit<Parameters<typeof NodeCard>[0], 'handle'>) {
+function SortableNode(props: Omit<Parameters<typeof NodeCard>[0], keyof DragBits>) {
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: `node:${props.node.id}` });
   return (
     <div ref={setNodeRef} style={{ transform: CSS.Transform.toString(transform), transition, opacity: isDragging ? 0.4 : 1, marginBottom: 8 }}>
-      <NodeCard {...props} handle={<HolderOutlined {...attributes} {...listeners} data-testid="sw-node-handle" style={{ cursor: 'grab' }} />} />
+      <NodeCard {...props} attributes={attributes} listeners={listeners} />
     </div>
   );
 }
@@ -123,7 +124,7 @@ function GridCanvas(p: CanvasProps) {
       <ReactGridLayout width={width} cols={12} rowHeight={l.rowHeight} margin={l.margin} layout={layout} draggableHandle=".sw-grid-handle" onDragStop={(items) => stop(items)} onResizeStop={(items) => stop(items)} compactType="vertical">
         {l.nodes.map((n) => (
           <div key={n.id}>
-            <NodeCard node={n} registry={p.registry} selected={p.selected === n.id} showWidgets={p.showWidgets} onSelect={p.onSelect} onDuplicate={p.onDuplicate} onDelete={p.onDelete} handle={<HolderOutlined className="sw-grid-handle" data-testid="sw-node-handle" style={{ cursor: 'grab' }} />} />
+            <NodeCard node={n} registry={p.registry} selected={p.selected === n.id} showWidgets={p.showWidgets} onSelect={p.onSelect} onDuplicate={p.onDuplicate} onDelete={p.onDelete} gridHandle />
           </div>
         ))}
       </ReactGridLayout>
@@ -139,7 +140,8 @@ export function Canvas(p: CanvasProps) {
   return (
     <div data-testid="sw-canvas" onClick={() => p.onSelect(undefined)}>
       {rows.map((row, r) => (
-        <div key={r} data-testid="sw-design-row" style={{ marginBottom: 8, padding: 4, border: `1px solid ${token.colorBorderSecondary}`, borderRadius: 8 }}>
+        // off-screen rows skip layout and paint (long pages stay smooth while dragging)
+        <div key={r} data-testid="sw-design-row" style={{ marginBottom: 8, padding: 4, border: `1px solid ${token.colorBorderSecondary}`, borderRadius: 8, contentVisibility: 'auto', containIntrinsicSize: 'auto 160px' }}>
           <Space size={4} style={{ marginBottom: 4 }}>
             <Typography.Text type="secondary" style={{ fontSize: 11 }}>
               Row {r + 1}

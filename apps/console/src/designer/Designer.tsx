@@ -2,9 +2,9 @@
 // data sources, actions and page settings; undo/redo, copy/paste (across pages, through
 // localStorage), live preview at several widths, auto-saved drafts, publish, versions,
 // export/import. Everything goes through the page API in packages/lowcode.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { DndContext, DragOverlay, PointerSensor, pointerWithin, rectIntersection, useSensor, useSensors, type CollisionDetection, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
+import { DndContext, DragOverlay, MeasuringStrategy, PointerSensor, pointerWithin, rectIntersection, useSensor, useSensors, type CollisionDetection, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
 import { Alert, App as AntApp, Badge, Button, Divider, Empty, Input, Layout, Popconfirm, Segmented, Select, Space, Spin, Switch, Tabs, Tooltip, Tree, Typography, theme } from 'antd';
 import { CloudUploadOutlined, CopyOutlined, DeleteOutlined, DownloadOutlined, HistoryOutlined, RedoOutlined, SaveOutlined, SnippetsOutlined, UndoOutlined, UploadOutlined } from '@ant-design/icons';
 import { validatePage, type NodeDef, type PageDef, type WidgetMeta } from '@sreworks/lowcode/browser';
@@ -37,6 +37,9 @@ export interface PageStatus {
   draftVersion: number | null;
   publishedVersion: number | null;
 }
+
+/** Drop zones are measured once when a drag starts (not on every change): the canvas does not move under the pointer. */
+const MEASURING = { droppable: { strategy: MeasuringStrategy.BeforeDragging } };
 
 /** Drop targets win over the sortable nodes under the pointer only when nothing else is hit. */
 const collision: CollisionDetection = (args) => {
@@ -85,8 +88,12 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
   const [, force] = useState(0);
   /** bumps on undo/redo/restore/import so editors holding text state re-read the page. */
   const [epoch, setEpoch] = useState(0);
-  const statusRef = useRef(status);
-  statusRef.current = status;
+  // the latest known version for optimistic locking: updated at once, not at the next render
+  const statusRef = useRef<PageStatus>(undefined);
+  const updateStatus = useCallback((s: PageStatus) => {
+    statusRef.current = { latestVersion: s.latestVersion, draftVersion: s.draftVersion, publishedVersion: s.publishedVersion };
+    setStatus(statusRef.current);
+  }, []);
 
   // load: the draft (or published) version and the catalogue with stored components
   useEffect(() => {
@@ -97,7 +104,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
         if (!live) return;
         history.current = new History(r.page);
         setPageState(r.page);
-        setStatus(s ? { latestVersion: s.latestVersion, draftVersion: s.draftVersion, publishedVersion: s.publishedVersion } : { latestVersion: r.version, draftVersion: r.version, publishedVersion: null });
+        updateStatus(s ?? { latestVersion: r.version, draftVersion: r.version, publishedVersion: null });
       },
       (e) => live && setLoadError((e as Error).message),
     );
@@ -105,7 +112,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
     return () => {
       live = false;
     };
-  }, [api, base, appId, pageId]);
+  }, [api, base, appId, pageId, updateStatus]);
 
   const metas: WidgetMeta[] = useMemo(() => Object.values(registry ?? {}).map((e) => e.meta), [registry]);
 
@@ -113,8 +120,11 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
     const h = history.current;
     if (!h || next === h.present) return;
     h.push(next);
-    setPageState(next);
-    setDirty(true);
+    // a transition: React renders the canvas in slices, so a big page never blocks a frame long
+    startTransition(() => {
+      setPageState(next);
+      setDirty(true);
+    });
   }, []);
   const undo = useCallback(() => {
     const h = history.current;
@@ -143,10 +153,12 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
       setSaving('saving');
       try {
         const s = await api.request<PageStatus>('PUT', `${base}/draft`, { page: r.page, comment, expectedVersion: statusRef.current?.latestVersion });
-        setStatus({ latestVersion: s.latestVersion, draftVersion: s.draftVersion, publishedVersion: s.publishedVersion });
-        setSaving('idle');
-        setSaveError(undefined);
-        if (history.current?.present === p) setDirty(false);
+        startTransition(() => {
+          updateStatus(s);
+          setSaving('idle');
+          setSaveError(undefined);
+          if (history.current?.present === p) setDirty(false);
+        });
         return true;
       } catch (e) {
         setSaving('error');
@@ -154,7 +166,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
         return false;
       }
     },
-    [api, base],
+    [api, base, updateStatus],
   );
   // auto-save: a draft version after each pause in editing; a local copy at every edit
   useEffect(() => {
@@ -173,7 +185,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
     if (dirty && !(await save(page))) return message.error('fix the page before publishing: it could not be saved');
     try {
       const s = await api.request<PageStatus>('POST', `${base}/publish`, {});
-      setStatus(s);
+      updateStatus(s);
       message.success(`published v${s.publishedVersion}`);
     } catch (e) {
       message.error((e as Error).message);
@@ -188,7 +200,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
       if (!p || !meta) return;
       const n = newNode(p, meta);
       commit(insertNode(p, n, p.layout.kind === 'grid' ? { kind: 'grid' } : target));
-      setSelected(n.id);
+      startTransition(() => setSelected(n.id));
     },
     [registry, commit],
   );
@@ -312,7 +324,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
   };
 
   return (
-    <DndContext sensors={sensors} collisionDetection={collision} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(undefined)}>
+    <DndContext sensors={sensors} collisionDetection={collision} measuring={MEASURING} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(undefined)}>
       <Layout style={{ height: 'calc(100vh - 64px)' }} data-testid="sw-designer">
         <div style={{ display: 'flex', alignItems: 'center', gap: 8, padding: '6px 12px', borderBottom: `1px solid ${token.colorBorderSecondary}`, background: token.colorBgContainer, flexWrap: 'wrap' }}>
           <Link to="/design">Apps</Link>/<Link to={`/design?app=${appId}`}>{appId}</Link>/<b>{page.title}</b>
@@ -384,7 +396,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
               ]}
             />
           </Layout.Sider>
-          <Layout.Content style={{ overflow: 'auto', padding: 12, background: token.colorBgLayout }}>
+          <Layout.Content style={{ overflow: 'auto', padding: 12, paddingBottom: 320, background: token.colorBgLayout }}>
             <Tabs
               size="small"
               activeKey={tab}
@@ -487,7 +499,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
         }}
         onPublish={async (v) => {
           try {
-            setStatus(await api.request<PageStatus>('POST', `${base}/publish`, { version: v }));
+            updateStatus(await api.request<PageStatus>('POST', `${base}/publish`, { version: v }));
             message.success(`published v${v}`);
             force((x) => x + 1);
           } catch (e) {

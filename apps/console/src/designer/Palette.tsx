@@ -52,7 +52,7 @@ export function Palette({ metas, onAdd }: { metas: WidgetMeta[]; onAdd(type: str
       <Collapse
         size="small"
         ghost
-        key={q ? 'search' : 'all'}
+        key={q ? `search:${groups.map((g) => g.key).join()}` : 'all'}
         defaultActiveKey={q ? groups.map((g) => g.key) : ['data', 'chart']}
         items={groups.map((g) => ({ key: g.key, label: `${g.label} (${g.items.length})`, children: g.items.map((m) => <Item key={m.type} meta={m} onAdd={onAdd} />) }))}
       />

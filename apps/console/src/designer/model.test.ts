@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { PAGE_SCHEMA_VERSION, validatePage, type PageDef } from '@sreworks/lowcode/browser';
-import { History, PAGE_TEMPLATES, allNodes, convertLayout, duplicateNode, insertNode, locate, moveNode, newNode, parsePageFile, reId, removeNode, setGrid, setRowColumns } from './model.js';
+import { History, PAGE_TEMPLATES, allNodes, findNode, updateNode, convertLayout, duplicateNode, insertNode, locate, moveNode, newNode, parsePageFile, reId, removeNode, setGrid, setRowColumns } from './model.js';
 
 const blank = (): PageDef => ({ schemaVersion: PAGE_SCHEMA_VERSION, id: 'p', app: 'a', title: 'P', params: {}, dataSources: {}, layout: { kind: 'fluid', rows: [] } });
 const meta = (type: string) => ({ type, name: type, defaults: { size: 1 } });
@@ -54,6 +54,19 @@ describe('designer page edits', () => {
     const moved = setGrid(g, [{ i: 'b1', x: 6, y: 0, w: 6, h: 4 }]);
     expect(moved.layout.kind === 'grid' && moved.layout.nodes[1]!.grid).toEqual({ x: 6, y: 0, w: 6, h: 4 });
     expect(allNodes(convertLayout(moved, 'fluid')).map((n) => n.id)).toEqual(['a1', 'b1']);
+  });
+
+  it('shares every node it does not change, so the canvas re-renders only what changed', () => {
+    let p = blank();
+    for (const t of ['A', 'B', 'C']) p = insertNode(p, newNode(p, meta(t)), { kind: 'newRow' });
+    const before = allNodes(p);
+    const q = insertNode(p, newNode(p, meta('D')), { kind: 'fluid', row: 2, col: 0 });
+    expect(allNodes(q).slice(0, 3)).toEqual(before);
+    allNodes(q).slice(0, 3).forEach((n, i) => expect(n).toBe(before[i]));
+    const r = updateNode(q, 'b1', (n) => ({ ...n, title: 'changed' }));
+    expect(findNode(r, 'a1')).toBe(before[0]);
+    expect(findNode(r, 'b1')).not.toBe(before[1]);
+    expect(before[1]!.title).toBe('B');
   });
 
   it('undoes and redoes, and a new edit drops the redo branch', () => {

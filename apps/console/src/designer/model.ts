@@ -20,11 +20,11 @@ export function newNode(page: PageDef, meta: Pick<WidgetMeta, 'type' | 'name' | 
   return { id: newNodeId(page, meta.type), type: meta.type, title: meta.name, props: clone(meta.defaults ?? {}) };
 }
 
-function walk(nodes: NodeDef[], f: (n: NodeDef, list: NodeDef[], i: number) => void): void {
-  nodes.forEach((n, i) => {
-    f(n, nodes, i);
+function walk(nodes: NodeDef[], f: (n: NodeDef) => void): void {
+  for (const n of nodes) {
+    f(n);
     for (const list of Object.values(n.slots ?? {})) walk(list, f);
-  });
+  }
 }
 
 function topLists(page: PageDef): NodeDef[][] {
@@ -41,22 +41,68 @@ export function findNode(page: PageDef, id: string): NodeDef | undefined {
   return allNodes(page).find((n) => n.id === id);
 }
 
+// Edits share every object they do not change (structural sharing): the canvas re-renders only
+// the nodes that changed (memoised by identity), which keeps a drop on a 50-widget page cheap.
+
+/** Maps a node list (and container slots) by `f`; returns the same array when nothing changed. */
+function mapNodes(list: NodeDef[], f: (n: NodeDef) => NodeDef | null): NodeDef[] {
+  let changed = false;
+  const out: NodeDef[] = [];
+  for (const n of list) {
+    let m = f(n);
+    if (m?.slots) {
+      let slotsChanged = false;
+      const slots: Record<string, NodeDef[]> = {};
+      for (const [k, l] of Object.entries(m.slots)) {
+        slots[k] = mapNodes(l, f);
+        if (slots[k] !== l) slotsChanged = true;
+      }
+      if (slotsChanged) m = { ...m, slots };
+    }
+    if (m !== n) changed = true;
+    if (m) out.push(m);
+  }
+  return changed ? out : list;
+}
+
+/** Applies `g` to every top-level node list (fluid columns or the grid), copying only changed paths. */
+function mapTop(page: PageDef, g: (list: NodeDef[], at?: { row: number; col: number }) => NodeDef[]): PageDef {
+  if (page.layout.kind === 'grid') {
+    const nodes = g(page.layout.nodes);
+    return nodes === page.layout.nodes ? page : { ...page, layout: { ...page.layout, nodes } };
+  }
+  let changed = false;
+  const rows = page.layout.rows.map((r, ri) => {
+    let rowChanged = false;
+    const cols = r.cols.map((c, ci) => {
+      const nodes = g(c.nodes, { row: ri, col: ci });
+      if (nodes === c.nodes) return c;
+      rowChanged = true;
+      return { ...c, nodes };
+    });
+    if (!rowChanged) return r;
+    changed = true;
+    return { ...r, cols };
+  });
+  return changed ? { ...page, layout: { ...page.layout, rows } } : page;
+}
+
 /** Removes a node wherever it is; returns the new page and the node. */
 export function removeNode(page: PageDef, id: string): { page: PageDef; node?: NodeDef } {
-  const p = clone(page);
   let found: NodeDef | undefined;
-  for (const list of topLists(p)) {
-    walk(list, (n, l, i) => {
+  let p = mapTop(page, (list) =>
+    mapNodes(list, (n) => {
       if (!found && n.id === id) {
         found = n;
-        l.splice(i, 1);
+        return null;
       }
-    });
-    if (found) break;
-  }
-  if (p.layout.kind === 'fluid') {
+      return n;
+    }),
+  );
+  if (p.layout.kind === 'fluid' && p !== page) {
     // an emptied column stays (it is a drop zone); an emptied single-column row goes
-    p.layout.rows = p.layout.rows.filter((r) => r.cols.some((c) => c.nodes.length) || r.cols.length > 1);
+    const rows = p.layout.rows.filter((r) => r.cols.some((c) => c.nodes.length) || r.cols.length > 1);
+    if (rows.length !== p.layout.rows.length) p = { ...p, layout: { ...p.layout, rows } };
   }
   return { page: p, node: found };
 }
@@ -67,22 +113,23 @@ function nextGridY(page: PageDef): number {
 }
 
 export function insertNode(page: PageDef, node: NodeDef, target: FluidTarget): PageDef {
-  const p = clone(page);
   const n = clone(node);
-  if (p.layout.kind === 'grid') {
-    n.grid ??= { x: 0, y: nextGridY(p), w: 6, h: 8 };
-    p.layout.nodes.push(n);
-    return p;
+  if (page.layout.kind === 'grid') {
+    n.grid ??= { x: 0, y: nextGridY(page), w: 6, h: 8 };
+    return { ...page, layout: { ...page.layout, nodes: [...page.layout.nodes, n] } };
   }
   delete n.grid;
-  if (target.kind === 'fluid' && p.layout.rows[target.row]?.cols[target.col]) {
-    const list = p.layout.rows[target.row]!.cols[target.col]!.nodes;
-    list.splice(target.index ?? list.length, 0, n);
-  } else {
-    const at = target.kind === 'newRow' && target.index !== undefined ? target.index : p.layout.rows.length;
-    p.layout.rows.splice(at, 0, { cols: [{ span: 24, nodes: [n] }] });
+  if (target.kind === 'fluid' && page.layout.rows[target.row]?.cols[target.col]) {
+    return mapTop(page, (list, at) => {
+      if (at?.row !== target.row || at.col !== target.col) return list;
+      const copy = [...list];
+      copy.splice(target.index ?? copy.length, 0, n);
+      return copy;
+    });
   }
-  return p;
+  const rows = [...page.layout.rows];
+  rows.splice(target.kind === 'newRow' && target.index !== undefined ? target.index : rows.length, 0, { cols: [{ span: 24, nodes: [n] }] });
+  return { ...page, layout: { ...page.layout, rows } };
 }
 
 export function moveNode(page: PageDef, id: string, target: FluidTarget): PageDef {
@@ -139,9 +186,7 @@ export function duplicateNode(page: PageDef, id: string): PageDef {
 }
 
 export function updateNode(page: PageDef, id: string, f: (n: NodeDef) => NodeDef): PageDef {
-  const p = clone(page);
-  for (const list of topLists(p)) walk(list, (n, l, i) => n.id === id && (l[i] = f(n)));
-  return p;
+  return mapTop(page, (list) => mapNodes(list, (n) => (n.id === id ? f(n) : n)));
 }
 
 export function setGrid(page: PageDef, items: { i: string; x: number; y: number; w: number; h: number }[]): PageDef {
