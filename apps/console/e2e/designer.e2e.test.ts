@@ -81,7 +81,11 @@ describe.skipIf(!avail.ok)(`designer in Chromium${avail.ok ? '' : ` (skipped: ${
     await page.keyboard.insertText(text);
   }
 
-  const nodeCount = async () => Number(await page.textContent('[data-testid=sw-node-count]'));
+  const nodeCount = async () => {
+    // edits render as transitions: give the count a moment to settle
+    await page.waitForTimeout(150);
+    return Number(await page.textContent('[data-testid=sw-node-count]'));
+  };
   const waitSaved = () => page.waitForFunction(() => document.querySelector('[data-testid=sw-save-state]')?.getAttribute('data-state') === 'idle', undefined, { timeout: 15_000 });
 
   beforeAll(async () => {
@@ -139,6 +143,8 @@ describe.skipIf(!avail.ok)(`designer in Chromium${avail.ok ? '' : ` (skipped: ${
     expect(await nodeCount()).toBe(2);
     // move: the chart goes above the table (drop on the table's column)
     await drag(page.locator('[data-testid=sw-design-node][data-type=LineChart] [data-testid=sw-node-handle]'), page.locator('[data-testid=sw-design-node][data-type=Table]'));
+    // the canvas renders edits as a transition: wait for it to settle
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=sw-design-node]')].map((e) => e.getAttribute('data-type')).join() === 'LineChart,Table', undefined, { timeout: 5000 }).catch(() => undefined);
     const order = await page.$$eval('[data-testid=sw-design-node]', (els) => els.map((e) => e.getAttribute('data-type')));
     expect(order).toEqual(['LineChart', 'Table']);
   });
