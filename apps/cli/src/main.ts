@@ -4,6 +4,7 @@ import { registerPlatformCommands } from './commands/platform.js';
 import { registerAiopsCommands } from './commands/aiops.js';
 import { registerAppCommands } from './commands/app.js';
 import { registerRenderCommands } from './commands/render.js';
+import { registerQueryCommands } from './commands/query.js';
 
 export function buildProgram(): Command {
   const program = new Command('sreworks')
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerAiopsCommands(program);
   registerAppCommands(program);
   registerRenderCommands(program);
+  registerQueryCommands(program);
   return program;
 }
 

@@ -5,6 +5,7 @@ import { lowcodeModule } from '@sreworks/lowcode';
 import { fileURLToPath } from 'node:url';
 import type { PlatformModule } from './core/module.js';
 import { platformTargets } from './oam-targets.js';
+import { telemetryModule } from './telemetry-module.js';
 import { identityMigrations } from './identity/migrations.js';
 import { identityPermissions } from './identity/permissions.js';
 import { identityRoutes } from './identity/routes.js';
@@ -55,5 +56,5 @@ export function builtinModules(): PlatformModule[] {
   };
   // built-in ops apps (pages, menus) ship in the repository's ops-apps folder
   const opsAppsDir = fileURLToPath(new URL('../../../ops-apps', import.meta.url));
-  return [identity, scope, aiops, oamModule, lowcodeModule({ opsAppsDir })];
+  return [identity, scope, aiops, oamModule, telemetryModule(), lowcodeModule({ opsAppsDir })];
 }

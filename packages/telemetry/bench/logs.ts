@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import snappy from 'snappy';
 import { ClickHouseLogStore, SqliteLogStore, lokiRoutes, type LogStore } from '../src/index.js';
-import { chdbClient } from '../test/logs/chdb.js';
+import { chdb, chdbClient } from '../test/logs/chdb.js';
 
 const LINES = Number(process.env.LINES ?? 100_000);
 const BATCH = 1000;
@@ -186,7 +186,8 @@ async function main() {
   const results = [];
   if (which.includes('sqlite')) results.push(await run('SQLite (embedded default: writer thread, synchronous=FULL)', (d) => new SqliteLogStore({ path: join(d, 'logs.db') }), corpus, PushRequest));
   if (which.includes('sqlite-inline')) results.push(await run('SQLite, inline writer (batched transactions on the event loop)', (d) => new SqliteLogStore({ path: join(d, 'logs.db'), writer: 'inline' }), corpus, PushRequest));
-  if (which.includes('chdb')) results.push(await run('ClickHouse otel_logs (chDB 26.7)', (d) => new ClickHouseLogStore({ client: chdbClient(d) }), corpus, PushRequest));
+  if (which.includes('chdb') && !chdb) console.log('chDB skipped: chdb is not installed (npm install --no-save chdb@3.4)');
+  if (which.includes('chdb') && chdb) results.push(await run('ClickHouse otel_logs (chDB 26.7)', (d) => new ClickHouseLogStore({ client: chdbClient(d) }), corpus, PushRequest));
   console.log(`\nload average before the run: ${loadBefore.map((x) => x.toFixed(1)).join(' ')} (2 cores shared with other work)`);
   console.log(`bench:logs — ${LINES} lines per format over 24 h, batches of ${BATCH}, ${CONCURRENCY} concurrent HTTP senders, Node ${process.version}`);
   console.log(`query: ${QUERY}  (24 h, step 60 s, ${QUERY_RUNS} runs after 2 warm-ups)\n`);

@@ -1,7 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
 // The root config only includes *.test.ts; widget tests are *.test.tsx and need a DOM.
-// eslint-disable-next-line no-restricted-syntax -- vitest loads the default export
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic' } },
   test: {

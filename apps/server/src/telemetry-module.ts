@@ -1,0 +1,77 @@
+// Telemetry in the platform: metrics (SQLite in the data dir, or ClickHouse), logs and events
+// (their own SQLite file, or ClickHouse), ingestion and query routes under the prefixes Grafana,
+// Prometheus, Loki clients and OpenTelemetry collectors expect, scraping, and Kubernetes events
+// from registered clusters.
+import type { FastifyRequest } from 'fastify';
+import { InputError, NotAllowedError } from '@sreworks/kernel';
+import { createEngine, parse } from '@sreworks/promql';
+import {
+  catalogRoutes, createLogStore, esBulkRoutes, eventRoutes, IngestLimiter, loadScrapeJobs, lokiRoutes, metricsRoutes, MetricsIngestor,
+  openMetricsStore, otlpLogsRoutes, otlpMetricsRoutes, ScrapeManager, telemetryMigrations, telemetryPermissions, type LogStore, type MetricsStore,
+} from '@sreworks/telemetry';
+import type { PlatformModule } from './core/module.js';
+import { KubeEventCollector } from './kube-events.js';
+
+/**
+ * The team a telemetry call acts for: `X-Scope-OrgID: <team id>` (the Cortex/Loki convention),
+ * else the caller's only team. Admins without the header act for no team (they see everything).
+ */
+export function tenantOf(req: FastifyRequest): string | undefined {
+  const a = req.auth;
+  if (!a) return undefined;
+  const asked = req.headers['x-scope-orgid'];
+  if (typeof asked === 'string' && asked) {
+    if (a.platformRole !== 'admin' && !a.teams.has(asked)) throw new NotAllowedError(`you are not a member of team ${asked}`, 'TELEMETRY_TENANT', { field: 'headers.x-scope-orgid' });
+    return asked;
+  }
+  if (a.platformRole === 'admin') return undefined;
+  const teams = [...a.teams.keys()];
+  if (teams.length === 1) return teams[0];
+  if (teams.length === 0) throw new NotAllowedError('telemetry belongs to teams; join a team first', 'TELEMETRY_TENANT');
+  throw new InputError('you are in several teams: name one with the X-Scope-OrgID header', { field: 'headers.x-scope-orgid' }, 'TELEMETRY_TENANT');
+}
+
+export function telemetryModule(): PlatformModule {
+  let metrics: MetricsStore | undefined;
+  let logs: LogStore | undefined;
+  let scraper: ScrapeManager | undefined;
+  let events: KubeEventCollector | undefined;
+  let ingestor: MetricsIngestor | undefined;
+  return {
+    name: 'telemetry',
+    permissions: telemetryPermissions,
+    migrations: telemetryMigrations,
+    async routes(app, ctx) {
+      const ch = process.env.SREWORKS_CLICKHOUSE_URL;
+      const chAuth = { username: process.env.SREWORKS_CLICKHOUSE_USER, password: process.env.SREWORKS_CLICKHOUSE_PASSWORD, database: process.env.SREWORKS_CLICKHOUSE_DATABASE };
+      metrics = await openMetricsStore(ch ? { kind: 'clickhouse', url: ch, ...chAuth } : { kind: 'sqlite', dataDir: ctx.config.dataDir });
+      logs = createLogStore(ch ? { kind: 'clickhouse', url: ch, ...chAuth } : { kind: 'sqlite', dataDir: ctx.config.dataDir });
+      ingestor = new MetricsIngestor(metrics);
+      const limiter = new IngestLimiter();
+      const engine = createEngine();
+      await app.register(metricsRoutes, { prefix: '/prometheus', engine, store: metrics, ingestor, tenantOf });
+      await app.register(otlpMetricsRoutes, { prefix: '/otlp', store: metrics, ingestor, tenantOf });
+      await app.register(otlpLogsRoutes, { prefix: '/otlp', logs, limiter });
+      await app.register(lokiRoutes, { prefix: '/loki', logs, limiter });
+      await app.register(eventRoutes, { prefix: '/api', logs, limiter });
+      await app.register(esBulkRoutes, { prefix: '/api', logs, limiter });
+      await app.register(catalogRoutes, { prefix: '/api', store: ctx.store, validatePromQL: (q) => void parse(q) });
+    },
+    async start(ctx) {
+      if (ctx.config.roles.has('ingest') && ingestor) {
+        scraper = new ScrapeManager(ingestor, await loadScrapeJobs(ctx.store), (m) => ctx.log.info({ scrape: m }));
+        scraper.start();
+      }
+      if (ctx.config.roles.has('worker') && logs) {
+        events = new KubeEventCollector(ctx, logs, Number(process.env.SREWORKS_KUBE_EVENTS_REFRESH_MS ?? 60_000));
+        await events.start();
+      }
+    },
+    async stop() {
+      scraper?.stop();
+      events?.stop();
+      await metrics?.close();
+      await logs?.close();
+    },
+  };
+}
