@@ -18,7 +18,19 @@ const SHOTS = process.env.SREWORKS_E2E_SHOTS ?? mkdtempSync(join(tmpdir(), 'sw-e
 mkdirSync(SHOTS, { recursive: true });
 
 const VIEWER = { username: 'viewer1', password: 'viewer-password-1' };
-const AFTER_RESPONSE = "return respData.items.map((u, i) => ({ x: i + 1, y: u.username.length, series: 'name length' }));";
+// doubles every sample of a Prometheus range query, keeping the API envelope the chart reads
+const AFTER_RESPONSE = 'return { ...respData, data: { ...respData.data, result: respData.data.result.map((s) => ({ ...s, values: s.values.map(([t, v]) => [t, String(Number(v) * 2)]) })) } };';
+const NOW = Math.floor(Date.now() / 1000);
+const QUERY_URL = `/prometheus/api/v1/query_range?query=e2e_requests&start=${NOW - 900}&end=${NOW}&step=60`;
+/** OTLP JSON: a gauge with 10 points a minute apart, ingested through /otlp/v1/metrics. */
+const OTLP = {
+  resourceMetrics: [
+    {
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'e2e' } }] },
+      scopeMetrics: [{ metrics: [{ name: 'e2e_requests', gauge: { dataPoints: Array.from({ length: 10 }, (_, i) => ({ timeUnixNano: `${(NOW - 600 + i * 60) * 1e9}`, asDouble: i + 1 })) } }] }],
+    },
+  ],
+};
 const PROBE = `function Component(props, ctx) {
   const r = [];
   try { r.push('doc:' + String(parent.document.title)); } catch (e) { r.push('doc-blocked'); }
@@ -42,16 +54,17 @@ describe.skipIf(!avail.ok)(`designer in Chromium${avail.ok ? '' : ` (skipped: ${
 
   const shot = (p: Page, name: string) => p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
-  async function api(p: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  async function api(p: Page, method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<{ status: number; body: any }> {
     return p.evaluate(
-      async ({ method, path, body }) => {
+      async ({ method, path, body, extra }) => {
         const csrf = document.cookie.split('; ').find((c) => c.startsWith('sw_csrf='))?.slice(8) ?? '';
-        const r = await fetch(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': decodeURIComponent(csrf) }, body: body === undefined ? undefined : JSON.stringify(body) });
+        const r = await fetch(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': decodeURIComponent(csrf), ...extra }, body: body === undefined ? undefined : JSON.stringify(body) });
         return { status: r.status, body: await r.json().catch(() => null) };
       },
-      { method, path, body },
+      { method, path, body, extra },
     );
   }
+  let teamId = '';
 
   async function login(p: Page, username: string, password: string, next: string) {
     await p.goto(`${server.url}/login?next=${encodeURIComponent(next)}`);
@@ -99,6 +112,11 @@ describe.skipIf(!avail.ok)(`designer in Chromium${avail.ok ? '' : ` (skipped: ${
     await login(page, 'admin', ADMIN_PASSWORD, '/design');
     const u = await api(page, 'POST', '/api/users', { ...VIEWER, platformRole: 'user' });
     expect(u.status).toBe(201);
+    // telemetry belongs to teams: the viewer reads the series of team "ops"
+    const team = await api(page, 'POST', '/api/teams', { name: 'ops' });
+    expect(team.status).toBe(201);
+    teamId = team.body.id;
+    expect((await api(page, 'PUT', `/api/teams/${teamId}/members`, { username: VIEWER.username, role: 'viewer' })).status).toBe(200);
   });
 
   afterAll(async () => {
@@ -149,19 +167,25 @@ describe.skipIf(!avail.ok)(`designer in Chromium${avail.ok ? '' : ` (skipped: ${
     expect(order).toEqual(['LineChart', 'Table']);
   });
 
-  it('binds the chart to a platform API with an afterResponse transform, test-run in the sandbox', async () => {
+  it('binds the chart to a telemetry range query with an afterResponse transform, test-run in the sandbox', async () => {
+    const ingest = await api(page, 'POST', '/otlp/v1/metrics', OTLP, { 'x-scope-orgid': teamId });
+    expect(ingest.status, JSON.stringify(ingest.body)).toBeLessThan(300);
     await page.click('[data-testid=sw-design-node][data-type=LineChart]');
     await page.waitForSelector('[data-testid=sw-selected]');
     await page.click('.ant-tabs-tab:has-text("Data")');
     await page.click('[data-testid=sw-ds-mode]');
     await page.click('.ant-select-item-option:has-text("Own data source")');
-    await page.fill('[data-testid=sw-ds-url]', '/api/users');
+    await page.fill('[data-testid=sw-ds-url]', QUERY_URL);
     await page.click('.ant-tabs-tab:has-text("afterResponse")');
     await setCode('sw-ds-after', AFTER_RESPONSE);
     await page.click('[data-testid=sw-ds-test]');
     await page.waitForSelector('[data-testid=sw-ds-test-output]');
     const out = JSON.parse((await page.textContent('[data-testid=sw-ds-test-output]'))!);
-    expect(out).toEqual(expect.arrayContaining([{ x: expect.any(Number), y: 'admin'.length, series: 'name length' }]));
+    expect(out.status).toBe('success');
+    const values = out.data.result[0].values.map(([, v]: [number, string]) => Number(v));
+    expect(values.length).toBeGreaterThanOrEqual(5);
+    expect(values.every((v: number) => v % 2 === 0)).toBe(true);
+    expect(Math.max(...values)).toBe(20);
     await shot(page, 'd04-datasource');
     // a looping transform is stopped by the sandbox and named
     await setCode('sw-ds-after', 'while (true) {}');
