@@ -2,7 +2,7 @@
 // data sources, actions and page settings; undo/redo, copy/paste (across pages, through
 // localStorage), live preview at several widths, auto-saved drafts, publish, versions,
 // export/import. Everything goes through the page API in packages/lowcode.
-import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { DndContext, DragOverlay, MeasuringStrategy, PointerSensor, pointerWithin, rectIntersection, useSensor, useSensors, type CollisionDetection, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
 import { Alert, App as AntApp, Badge, Button, Divider, Empty, Input, Layout, Popconfirm, Segmented, Select, Space, Spin, Switch, Tabs, Tooltip, Tree, Typography, theme } from 'antd';
@@ -56,6 +56,72 @@ function Outline({ page, selected, onSelect }: { page: PageDef; selected?: strin
   if (!data.length) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="The page is empty" />;
   return <Tree data-testid="sw-outline" treeData={data} defaultExpandAll selectedKeys={selected ? [selected] : []} onSelect={(k) => k[0] && onSelect(String(k[0]))} />;
 }
+
+/** The right panel, memoised: a drag or a save-status change does not re-render the forms. */
+const Inspector = memo(function Inspector({ node, meta, page, services, epoch, setNode, onPageChange }: { node?: NodeDef; meta?: WidgetMeta; page: PageDef; services?: RuntimeServices; epoch: number; setNode(n: NodeDef): void; onPageChange(p: PageDef): void }) {
+  const { token } = theme.useToken();
+  return (
+    <>
+            {node ? (
+              <>
+                <Space style={{ marginBottom: 8 }}>
+                  <Badge color={token.colorPrimary} />
+                  <Typography.Text strong data-testid="sw-selected">{node.id}</Typography.Text>
+                  <Typography.Text type="secondary">{meta?.name ?? node.type}</Typography.Text>
+                </Space>
+                <Tabs
+                  size="small"
+                  key={`${node.id}:${epoch}`}
+                  items={[
+                    {
+                      key: 'props',
+                      label: 'Properties',
+                      children: (
+                        <>
+                          <Typography.Text strong style={{ fontSize: 12 }}>
+                            Title
+                          </Typography.Text>
+                          <Input value={node.title ?? ''} onChange={(e) => setNode({ ...node, title: e.target.value || undefined })} data-testid="sw-node-title" style={{ marginBottom: 8 }} />
+                          <Space style={{ marginBottom: 12 }}>
+                            <span style={{ fontSize: 12 }}>frame</span>
+                            <Select size="small" value={node.wrapper ?? 'card'} onChange={(w) => setNode({ ...node, wrapper: w === 'card' ? undefined : w })} options={[{ value: 'card', label: 'card' }, { value: 'none', label: 'none' }]} />
+                            <span style={{ fontSize: 12 }}>visible when</span>
+                            <Input size="small" style={{ width: 120, fontFamily: 'monospace' }} placeholder="expression" value={node.visibleWhen?.$expr ?? ''} onChange={(e) => setNode({ ...node, visibleWhen: e.target.value ? { $expr: e.target.value } : undefined })} />
+                          </Space>
+                          {meta ? <SchemaForm schema={meta.propsSchema} value={node.props ?? {}} onChange={(props) => setNode({ ...node, props })} /> : <Alert type="warning" title={`unknown widget type ${node.type}`} />}
+                        </>
+                      ),
+                    },
+                    { key: 'data', label: 'Data', children: <DataSourceEditor value={node.dataSource} page={page} svc={services} onChange={(dataSource) => setNode({ ...node, dataSource })} /> },
+                    { key: 'actions', label: 'Actions', children: <ActionsEditor node={node} events={meta?.events ?? []} onChange={setNode} /> },
+                    {
+                      key: 'outputs',
+                      label: 'Outputs',
+                      children: (
+                        <Input.TextArea
+                          data-testid="sw-node-outputs"
+                          placeholder='[{"param": "selected", "path": "id"}]'
+                          defaultValue={node.outputs ? JSON.stringify(node.outputs) : ''}
+                          onChange={(e) => {
+                            try {
+                              const v = e.target.value.trim() ? JSON.parse(e.target.value) : undefined;
+                              setNode({ ...node, outputs: v });
+                            } catch {
+                              /* keep typing */
+                            }
+                          }}
+                        />
+                      ),
+                    },
+                  ]}
+                />
+              </>
+            ) : (
+              <Tabs size="small" items={[{ key: 'page', label: 'Page', children: <PageSettings key={epoch} page={page} onChange={onPageChange} /> }]} />
+            )}
+    </>
+  );
+});
 
 function download(name: string, data: unknown) {
   const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
@@ -213,6 +279,8 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
     },
     [commit],
   );
+  const setNode = useCallback((n: NodeDef) => history.current && commit(updateNode(history.current.present, n.id, () => n)), [commit]);
+  const onPaletteAdd = useCallback((t: string) => addWidget(t), [addWidget]);
   const dup = useCallback((id: string) => history.current && commit(duplicateNode(history.current.present, id)), [commit]);
   const copy = useCallback(() => {
     const p = history.current?.present;
@@ -298,7 +366,6 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
 
   const node = selected ? findNode(page, selected) : undefined;
   const meta = node ? registry[node.type]?.meta : undefined;
-  const setNode = (n: NodeDef) => commit(updateNode(page, n.id, () => n));
   const h = history.current!;
   const activeMeta = dragging?.startsWith('palette:') ? registry[dragging.slice(8)]?.meta : undefined;
 
@@ -391,7 +458,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
             <Tabs
               size="small"
               items={[
-                { key: 'palette', label: 'Widgets', children: <Palette metas={metas} onAdd={(t) => addWidget(t)} /> },
+                { key: 'palette', label: 'Widgets', children: <Palette metas={metas} onAdd={onPaletteAdd} /> },
                 { key: 'outline', label: 'Outline', children: <Outline page={page} selected={selected} onSelect={setSelected} /> },
               ]}
             />
@@ -424,63 +491,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
             />
           </Layout.Content>
           <Layout.Sider width={360} theme="light" style={{ overflow: 'auto', padding: 8, borderLeft: `1px solid ${token.colorBorderSecondary}` }}>
-            {node ? (
-              <>
-                <Space style={{ marginBottom: 8 }}>
-                  <Badge color={token.colorPrimary} />
-                  <Typography.Text strong data-testid="sw-selected">{node.id}</Typography.Text>
-                  <Typography.Text type="secondary">{meta?.name ?? node.type}</Typography.Text>
-                </Space>
-                <Tabs
-                  size="small"
-                  key={`${node.id}:${epoch}`}
-                  items={[
-                    {
-                      key: 'props',
-                      label: 'Properties',
-                      children: (
-                        <>
-                          <Typography.Text strong style={{ fontSize: 12 }}>
-                            Title
-                          </Typography.Text>
-                          <Input value={node.title ?? ''} onChange={(e) => setNode({ ...node, title: e.target.value || undefined })} data-testid="sw-node-title" style={{ marginBottom: 8 }} />
-                          <Space style={{ marginBottom: 12 }}>
-                            <span style={{ fontSize: 12 }}>frame</span>
-                            <Select size="small" value={node.wrapper ?? 'card'} onChange={(w) => setNode({ ...node, wrapper: w === 'card' ? undefined : w })} options={[{ value: 'card', label: 'card' }, { value: 'none', label: 'none' }]} />
-                            <span style={{ fontSize: 12 }}>visible when</span>
-                            <Input size="small" style={{ width: 120, fontFamily: 'monospace' }} placeholder="expression" value={node.visibleWhen?.$expr ?? ''} onChange={(e) => setNode({ ...node, visibleWhen: e.target.value ? { $expr: e.target.value } : undefined })} />
-                          </Space>
-                          {meta ? <SchemaForm schema={meta.propsSchema} value={node.props ?? {}} onChange={(props) => setNode({ ...node, props })} /> : <Alert type="warning" title={`unknown widget type ${node.type}`} />}
-                        </>
-                      ),
-                    },
-                    { key: 'data', label: 'Data', children: <DataSourceEditor value={node.dataSource} page={page} svc={services} onChange={(dataSource) => setNode({ ...node, dataSource })} /> },
-                    { key: 'actions', label: 'Actions', children: <ActionsEditor node={node} events={meta?.events ?? []} onChange={setNode} /> },
-                    {
-                      key: 'outputs',
-                      label: 'Outputs',
-                      children: (
-                        <Input.TextArea
-                          data-testid="sw-node-outputs"
-                          placeholder='[{"param": "selected", "path": "id"}]'
-                          defaultValue={node.outputs ? JSON.stringify(node.outputs) : ''}
-                          onChange={(e) => {
-                            try {
-                              const v = e.target.value.trim() ? JSON.parse(e.target.value) : undefined;
-                              setNode({ ...node, outputs: v });
-                            } catch {
-                              /* keep typing */
-                            }
-                          }}
-                        />
-                      ),
-                    },
-                  ]}
-                />
-              </>
-            ) : (
-              <Tabs size="small" items={[{ key: 'page', label: 'Page', children: <PageSettings key={epoch} page={page} onChange={commit} /> }]} />
-            )}
+            <Inspector node={node} meta={meta} page={page} services={services} epoch={epoch} setNode={setNode} onPageChange={commit} />
           </Layout.Sider>
         </Layout>
       </Layout>

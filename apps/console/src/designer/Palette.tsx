@@ -1,6 +1,6 @@
 // The palette: every widget of the library (and stored custom/remote components) by category,
 // with search over names, types and descriptions. Items are dnd-kit draggables (`palette:<type>`).
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { useDraggable } from '@dnd-kit/core';
 import { Collapse, Input, Tooltip, Typography, theme } from 'antd';
 import type { WidgetMeta } from '@sreworks/lowcode/browser';
@@ -38,7 +38,7 @@ function Item({ meta, onAdd }: { meta: WidgetMeta; onAdd(type: string): void }) 
   );
 }
 
-export function Palette({ metas, onAdd }: { metas: WidgetMeta[]; onAdd(type: string): void }) {
+export const Palette = memo(function Palette({ metas, onAdd }: { metas: WidgetMeta[]; onAdd(type: string): void }) {
   const [q, setQ] = useState('');
   const groups = useMemo(() => {
     const needle = q.trim().toLowerCase();
@@ -58,4 +58,4 @@ export function Palette({ metas, onAdd }: { metas: WidgetMeta[]; onAdd(type: str
       />
     </div>
   );
-}
+});
