@@ -211,6 +211,8 @@ describe.skipIf(!avail.ok)(`designer in Chromium${avail.ok ? '' : ` (skipped: ${
     await login(viewer, VIEWER.username, VIEWER.password, '/apps/dash/overview');
     await viewer.waitForSelector('[data-testid=sw-page] [data-node=lineChart1] canvas', { timeout: 20_000 });
     expect(await viewer.$$eval('[data-testid=sw-node-error], [data-node][data-error]', (e) => e.length)).toBe(0);
+    // no "Edit page" entry for a user who may not edit pages
+    expect(await viewer.$('[data-testid=sw-edit-page]')).toBeNull();
     await shot(viewer, 'd06-viewer');
     // the viewer may read but not publish
     const denied = await api(viewer, 'POST', '/api/lowcode/apps/dash/pages/overview/publish', {});

@@ -156,6 +156,8 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
   const [epoch, setEpoch] = useState(0);
   // the latest known version for optimistic locking: updated at once, not at the next render
   const statusRef = useRef<PageStatus>(undefined);
+  /** the page object last stored on the server (publish saves first when the present differs). */
+  const savedRef = useRef<PageDef>(undefined);
   const updateStatus = useCallback((s: PageStatus) => {
     statusRef.current = { latestVersion: s.latestVersion, draftVersion: s.draftVersion, publishedVersion: s.publishedVersion };
     setStatus(statusRef.current);
@@ -169,6 +171,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
         const s = (await api.request<{ items: (PageStatus & { pageId: string })[] }>('GET', `/api/lowcode/apps/${encodeURIComponent(appId)}/pages?limit=500`)).items.find((x) => x.pageId === pageId);
         if (!live) return;
         history.current = new History(r.page);
+        savedRef.current = r.page;
         setPageState(r.page);
         updateStatus(s ?? { latestVersion: r.version, draftVersion: r.version, publishedVersion: null });
       },
@@ -182,16 +185,20 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
 
   const metas: WidgetMeta[] = useMemo(() => Object.values(registry ?? {}).map((e) => e.meta), [registry]);
 
-  const commit = useCallback((next: PageDef) => {
+  /**
+   * Canvas edits (drop, move, delete) render as a transition: React renders in slices, so a big
+   * page never blocks a frame long. Form edits (`urgent`) render at once: what was typed is what a
+   * test-run or a save sees.
+   */
+  const commit = useCallback((next: PageDef, urgent = false) => {
     const h = history.current;
     if (!h || next === h.present) return;
     h.push(next);
-    // a transition: React renders the canvas in slices, so a big page never blocks a frame long
-    startTransition(() => {
-      setPageState(next);
-      setDirty(true);
-    });
+    setDirty(true);
+    if (urgent) setPageState(next);
+    else startTransition(() => setPageState(next));
   }, []);
+  const commitNow = useCallback((next: PageDef) => commit(next, true), [commit]);
   const undo = useCallback(() => {
     const h = history.current;
     if (!h?.canUndo) return;
@@ -208,7 +215,9 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
   }, []);
 
   // ------------------------------------------------------------------------------- saving
-  const save = useCallback(
+  // saves run one after another (auto-save and publish never race on expectedVersion)
+  const saveChain = useRef<Promise<boolean>>(Promise.resolve(true));
+  const doSave = useCallback(
     async (p: PageDef, comment?: string): Promise<boolean> => {
       const r = validatePage(p);
       if (!r.ok) {
@@ -219,6 +228,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
       setSaving('saving');
       try {
         const s = await api.request<PageStatus>('PUT', `${base}/draft`, { page: r.page, comment, expectedVersion: statusRef.current?.latestVersion });
+        savedRef.current = p;
         startTransition(() => {
           updateStatus(s);
           setSaving('idle');
@@ -234,6 +244,14 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
     },
     [api, base, updateStatus],
   );
+  const save = useCallback(
+    (p: PageDef, comment?: string): Promise<boolean> => {
+      const run = saveChain.current.then(() => (p === savedRef.current ? true : doSave(p, comment)));
+      saveChain.current = run.catch(() => false);
+      return run;
+    },
+    [doSave],
+  );
   // auto-save: a draft version after each pause in editing; a local copy at every edit
   useEffect(() => {
     if (!dirty || !page) return;
@@ -247,8 +265,9 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
   }, [dirty, page, save, appId, pageId]);
 
   const publish = async () => {
-    if (!page) return;
-    if (dirty && !(await save(page))) return message.error('fix the page before publishing: it could not be saved');
+    const present = history.current?.present;
+    if (!present) return;
+    if (present !== savedRef.current && !(await save(present))) return message.error('fix the page before publishing: it could not be saved');
     try {
       const s = await api.request<PageStatus>('POST', `${base}/publish`, {});
       updateStatus(s);
@@ -279,7 +298,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
     },
     [commit],
   );
-  const setNode = useCallback((n: NodeDef) => history.current && commit(updateNode(history.current.present, n.id, () => n)), [commit]);
+  const setNode = useCallback((n: NodeDef) => history.current && commit(updateNode(history.current.present, n.id, () => n), true), [commit]);
   const onPaletteAdd = useCallback((t: string) => addWidget(t), [addWidget]);
   const dup = useCallback((id: string) => history.current && commit(duplicateNode(history.current.present, id)), [commit]);
   const copy = useCallback(() => {
@@ -385,7 +404,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
     if (!parsed.ok) return modal.error({ title: 'Cannot import this file', content: <span data-testid="sw-import-error">{parsed.message}</span> });
     const r = validatePage({ ...(parsed.page as object), app: appId, id: pageId });
     if (!r.ok) return modal.error({ title: 'Cannot import this file', content: <span data-testid="sw-import-error">{r.errors.slice(0, 5).map((x) => `${x.path}: ${x.message}`).join('; ')}</span> });
-    commit(r.page);
+    commit(r.page, true);
     setEpoch((x) => x + 1);
     message.success('imported (not yet published)');
   };
@@ -491,7 +510,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
             />
           </Layout.Content>
           <Layout.Sider width={360} theme="light" style={{ overflow: 'auto', padding: 8, borderLeft: `1px solid ${token.colorBorderSecondary}` }}>
-            <Inspector node={node} meta={meta} page={page} services={services} epoch={epoch} setNode={setNode} onPageChange={commit} />
+            <Inspector node={node} meta={meta} page={page} services={services} epoch={epoch} setNode={setNode} onPageChange={commitNow} />
           </Layout.Sider>
         </Layout>
       </Layout>
@@ -503,7 +522,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
         base={base}
         current={page}
         onRestore={(p, v) => {
-          commit({ ...p, app: appId, id: pageId });
+          commit({ ...p, app: appId, id: pageId }, true);
           setEpoch((x) => x + 1);
           setVersionsOpen(false);
           message.success(`v${v} restored as the draft being edited`);

@@ -165,6 +165,7 @@ function toMenuItems(items: MenuItem[], lang: 'en' | 'zh'): any[] {
 
 function AppView() {
   const { appId = '', '*': rest = '' } = useParams();
+  const { me } = useAuth();
   const { apps } = useApps();
   const { lang } = usePrefs();
   const navigate = useNavigate();
@@ -187,9 +188,11 @@ function AppView() {
         <Menu mode="inline" data-testid="sw-app-menu" selectedKeys={[pageId]} defaultOpenKeys={trail.slice(0, -1).map((m) => (m.page ? m.page : `group:${m.key}`))} items={toMenuItems(app.menu, lang)} onClick={({ key }) => !key.startsWith('group:') && navigate(`/apps/${app.id}/${key}`)} />
       </Layout.Sider>
       <Layout.Content style={{ padding: 16 }}>
-        <Link to={`/design/${app.id}/${pageId}`} style={{ float: 'right' }} data-testid="sw-edit-page">
-          {lang === 'zh' ? '编辑页面' : 'Edit page'}
-        </Link>
+        {me?.permissions.includes('page.write') && (
+          <Link to={`/design/${app.id}/${pageId}`} style={{ float: 'right' }} data-testid="sw-edit-page">
+            {lang === 'zh' ? '编辑页面' : 'Edit page'}
+          </Link>
+        )}
         <Breadcrumb
           data-testid="sw-breadcrumbs"
           style={{ marginBottom: 12 }}
