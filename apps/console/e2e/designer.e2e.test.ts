@@ -42,6 +42,10 @@ const PROBE = `function Component(props, ctx) {
 const BUNDLES = {
   '/clock.js': "export function mount(el, ctx) { el.innerHTML = '<b id=\"remote-ok\"></b>'; const b = el.querySelector('b'); b.textContent = 'remote:' + ctx.props.text; return { update(c) { b.textContent = 'remote:' + c.props.text; } }; }",
   '/throws.js': "export function mount() { throw new Error('boom from the bundle'); }",
+  // a UMD bundle using the console's shared React, ReactDOM and antd
+  '/umd.js': "(function () { var S = window.SREWorksShared; window.UmdTag = { mount: function (el, ctx) { var root = S.ReactDOM.createRoot(el); var draw = function (c) { root.render(S.React.createElement(S.antd.Tag, { color: 'blue', id: 'umd-ok' }, 'umd:' + c.props.text)); }; draw(ctx); return { update: draw, unmount: function () { root.unmount(); } }; } }; })();",
+  // what Vue's defineCustomElement produces, reduced to the contract: a custom element with properties
+  '/element.js': "customElements.define('x-hello', class extends HTMLElement { set text(v) { this.textContent = 'element:' + v; } });",
 };
 
 describe.skipIf(!avail.ok)(`designer in Chromium${avail.ok ? '' : ` (skipped: ${avail.reason})`}`, () => {
@@ -296,7 +300,7 @@ describe.skipIf(!avail.ok)(`designer in Chromium${avail.ok ? '' : ` (skipped: ${
     await shot(page, 'd09-jsx-on-page');
   });
 
-  it('registers a remote ES module served by another HTTP server; 404ing and throwing bundles only break their own nodes', async () => {
+  it('registers remote components served by another HTTP server (ES module, UMD with shared React/antd, custom element); 404ing and throwing bundles only break their own nodes', async () => {
     await page.goto(`${server.url}/design/components`);
     await page.click('.ant-tabs-tab:has-text("Remote component")');
     await page.fill('[data-testid=sw-remote-name]', 'Clock');
@@ -311,9 +315,11 @@ describe.skipIf(!avail.ok)(`designer in Chromium${avail.ok ? '' : ` (skipped: ${
       const r = await api(page, 'PUT', `/api/lowcode/remote-components/${name}`, { def: { kind: 'remote', format: 'esm', url: `${bundles.url}${path}`, meta: { name } } });
       expect(r.status).toBe(200);
     }
+    expect((await api(page, 'PUT', '/api/lowcode/remote-components/UmdTag', { def: { kind: 'remote', format: 'umd', url: `${bundles.url}/umd.js`, global: 'UmdTag', meta: { name: 'UMD tag' } } })).status).toBe(200);
+    expect((await api(page, 'PUT', '/api/lowcode/remote-components/Hello', { def: { kind: 'remote', format: 'vue', url: `${bundles.url}/element.js`, tag: 'x-hello', meta: { name: 'Hello element' } } })).status).toBe(200);
     const current = (await api(page, 'GET', '/api/lowcode/apps/dash/pages/overview?version=draft')).body;
     const p = current.page;
-    p.layout.rows.push({ cols: [{ span: 8, nodes: [{ id: 'clock1', type: 'remote:Clock', props: { text: 'tick' } }] }, { span: 8, nodes: [{ id: 'missing1', type: 'remote:Missing' }] }, { span: 8, nodes: [{ id: 'thrower1', type: 'remote:Thrower' }] }] });
+    p.layout.rows.push({ cols: [{ span: 8, nodes: [{ id: 'clock1', type: 'remote:Clock', props: { text: 'tick' } }] }, { span: 8, nodes: [{ id: 'missing1', type: 'remote:Missing' }] }, { span: 8, nodes: [{ id: 'thrower1', type: 'remote:Thrower' }] }] }, { cols: [{ span: 12, nodes: [{ id: 'umd1', type: 'remote:UmdTag', props: { text: 'shared' } }] }, { span: 12, nodes: [{ id: 'hello1', type: 'remote:Hello', props: { text: 'props' } }] }] });
     expect((await api(page, 'PUT', '/api/lowcode/apps/dash/pages/overview/draft', { page: p })).status).toBe(200);
     expect((await api(page, 'POST', '/api/lowcode/apps/dash/pages/overview/publish', {})).status).toBe(200);
 
@@ -324,10 +330,35 @@ describe.skipIf(!avail.ok)(`designer in Chromium${avail.ok ? '' : ` (skipped: ${
     expect(await page.textContent('[data-node=missing1] [data-testid=sw-remote-error]')).toMatch(/failed to load/);
     await page.waitForSelector('[data-node=thrower1] [data-testid=sw-remote-error]');
     expect(await page.textContent('[data-node=thrower1] [data-testid=sw-remote-error]')).toMatch(/boom from the bundle/);
+    await page.waitForSelector('[data-node=umd1] #umd-ok.ant-tag');
+    expect(await page.textContent('[data-node=umd1] #umd-ok')).toBe('umd:shared');
+    await page.waitForFunction(() => document.querySelector('[data-node=hello1] x-hello')?.textContent === 'element:props');
     // the rest of the page keeps working
     await page.waitForSelector('[data-node=lineChart1] canvas');
-    expect(bundles.hits).toEqual(expect.arrayContaining(['/clock.js', '/missing.js', '/throws.js']));
+    expect(bundles.hits).toEqual(expect.arrayContaining(['/clock.js', '/missing.js', '/throws.js', '/umd.js', '/element.js']));
     await shot(page, 'd11-remote');
     expect(pageErrors.filter((e) => !/boom from the bundle/.test(e))).toEqual([]);
+  });
+
+  it('exports the app with its pages, and checks page edits in the app\'s owning team', async () => {
+    const bundle = (await api(page, 'GET', '/api/lowcode/apps/dash/export')).body;
+    expect(bundle.app.menu[0].page).toBe('overview');
+    expect(bundle.pages.map((p: any) => p.id)).toEqual(['overview']);
+
+    // member of team "other" (may write pages somewhere) but not of "ops", which owns app "opsdash"
+    const other = await api(page, 'POST', '/api/teams', { name: 'other' });
+    expect((await api(page, 'POST', '/api/users', { username: 'member1', password: 'member-password-1', platformRole: 'user' })).status).toBe(201);
+    expect((await api(page, 'PUT', `/api/teams/${other.body.id}/members`, { username: 'member1', role: 'member' })).status).toBe(200);
+    expect((await api(page, 'PUT', '/api/lowcode/apps/opsdash', { manifest: { id: 'opsdash', name: 'Ops dashboards', team: teamId, menu: [] } })).status).toBe(200);
+    const draft = (app: string) => ({ page: { schemaVersion: 1, id: 'p1', app, title: 'P1', layout: { kind: 'fluid', rows: [] } } });
+    const memberCtx = await browser.newContext();
+    const member = await memberCtx.newPage();
+    await login(member, 'member1', 'member-password-1', '/design');
+    const denied = await api(member, 'PUT', '/api/lowcode/apps/opsdash/pages/p1/draft', draft('opsdash'));
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toContain(teamId);
+    // an app without an owning team: any team member with write may edit
+    expect((await api(member, 'PUT', '/api/lowcode/apps/dash/pages/p1/draft', draft('dash'))).status).toBe(200);
+    await memberCtx.close();
   });
 });
