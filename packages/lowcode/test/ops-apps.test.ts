@@ -9,9 +9,15 @@ const ROOT = join(import.meta.dirname, '../../../ops-apps');
 describe('built-in ops apps', () => {
   it('load, validate, and every menu entry points at a page', () => {
     const apps = loadOpsApps(ROOT);
-    expect(apps.map((a) => a.manifest.id).sort()).toEqual(['clusters', 'desktop', 'system']);
+    expect(apps.map((a) => a.manifest.id).sort()).toEqual(['aiops', 'clusters', 'dataops', 'delivery', 'desktop', 'system']);
     const ids = apps.flatMap((a) => a.pages.map((p) => `${a.manifest.id}/${p.id}`)).sort();
-    expect(ids).toEqual(['clusters/clusters', 'clusters/environments', 'desktop/home', 'system/audit', 'system/team-members', 'system/teams', 'system/tokens', 'system/users']);
+    expect(ids).toEqual([
+      'aiops/anomalies', 'aiops/forecast', 'aiops/log-templates', 'aiops/periods', 'aiops/rca', 'aiops/runs',
+      'clusters/clusters', 'clusters/environments',
+      'dataops/catalog', 'dataops/events', 'dataops/logs', 'dataops/metrics',
+      'delivery/app', 'delivery/apps', 'delivery/definition', 'delivery/definitions', 'delivery/deployment', 'delivery/deployments',
+      'desktop/home', 'system/audit', 'system/team-members', 'system/teams', 'system/tokens', 'system/users',
+    ]);
     for (const a of apps) for (const p of a.pages) expect(p.titleZh, `${a.manifest.id}/${p.id} has a Chinese title`).toBeTruthy();
   });
 

@@ -1,7 +1,20 @@
 // DuckDB as an embedded-store candidate, measured with the same batches and the same panel
 // (select + rate) as the SQLite store: a series dictionary plus a samples table filled with the
 // Appender, one commit per remote_write request.
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+// @duckdb/node-api is not a project dependency (70 MB for one measurement that chose the store);
+// install it with `npm install --no-save @duckdb/node-api@1.5.6-r.1` to rerun this candidate.
+type DuckDBConnection = any;
+type DuckDBInstance = any;
+
+export async function duckdbAvailable(): Promise<boolean> {
+  try {
+    const name = '@duckdb/node-api';
+    await import(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
 import type { Labels, Matcher, Queryable, SeriesData } from '@sreworks/promql';
 import { compileMatchers, fingerprint, seriesKey } from '../src/metrics/labels.js';
 import type { SeriesSamples } from '../src/index.js';
@@ -15,6 +28,8 @@ export class DuckDbCandidate implements Queryable {
   ) {}
 
   static async open(file: string): Promise<DuckDbCandidate> {
+    const name = '@duckdb/node-api';
+    const { DuckDBInstance } = await import(name);
     const instance = await DuckDBInstance.create(file);
     const conn = await instance.connect();
     await conn.run('CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, fingerprint VARCHAR, labels VARCHAR)');

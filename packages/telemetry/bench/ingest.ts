@@ -13,7 +13,7 @@ import { fastify, type FastifyInstance } from 'fastify';
 import { chdb, chdbClient } from '../test/logs/chdb.js';
 import { ClickHouseMetricsStore, metricsRoutes, MetricsIngestor, SqliteMetricsStore, type MetricsStore } from '../src/index.js';
 import { fakeEngine } from '../test/metrics-helpers.js';
-import { DuckDbCandidate } from './duckdb.js';
+import { DuckDbCandidate, duckdbAvailable } from './duckdb.js';
 import { buildStream, percentile, send, type Stream } from './load.js';
 
 const args = process.argv.slice(2);
@@ -237,7 +237,8 @@ async function main() {
       await store.close();
     }
   }
-  if (!off('duckdb')) {
+  if (!off('duckdb') && !(await duckdbAvailable())) console.log('DuckDB candidate skipped: npm install --no-save @duckdb/node-api@1.5.6-r.1 to measure it');
+  if (!off('duckdb') && (await duckdbAvailable())) {
     const dir = join(work, 'direct-duckdb');
     const { mkdirSync } = await import('node:fs');
     mkdirSync(dir, { recursive: true });

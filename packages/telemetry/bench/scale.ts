@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteMetricsStore } from '../src/index.js';
 import { fakeEngine } from '../test/metrics-helpers.js';
-import { DuckDbCandidate } from './duckdb.js';
+import { DuckDbCandidate, duckdbAvailable } from './duckdb.js';
 import { DAY_STEPS, percentile, seriesLabels, STEP_MS } from './load.js';
 
 const si = process.argv.indexOf('--series');
@@ -53,7 +53,8 @@ try {
     console.log(`| SQLite (series, ts) B-tree | ${rows} | ${p50.toFixed(1)} | ${p99.toFixed(1)} |`);
     await store.close();
   }
-  {
+  if (!(await duckdbAvailable())) console.log('DuckDB skipped: npm install --no-save @duckdb/node-api@1.5.6-r.1 to measure it');
+  else {
     const dir = join(work, 'duckdb');
     mkdirSync(dir);
     const duck = await DuckDbCandidate.open(join(dir, 'm.duckdb'));

@@ -61,6 +61,8 @@ export function createApi(opts: ApiOptions = {}): ApiClient {
       if (!res.ok) {
         if (res.status === 401) opts.onUnauthorized?.();
         const e = json?.error;
+        // the Prometheus API answers {status: "error", errorType, error: "<message>"}
+        if (typeof e === 'string') throw new ApiError(res.status, typeof json.errorType === 'string' ? `PROM_${json.errorType.toUpperCase()}` : `HTTP_${res.status}`, `${res.status}: ${e}`);
         throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? `${m} ${url} failed with ${res.status}`, e?.details);
       }
       return json as T;

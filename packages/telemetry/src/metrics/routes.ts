@@ -38,7 +38,9 @@ const MAX_POINTS = 11_000; // as Prometheus: points per series in a range query
 
 const promOk = z.object({ status: z.literal('success'), data: z.any(), warnings: z.array(z.string()).optional() });
 const promErr = z.object({ status: z.literal('error'), errorType: z.string(), error: z.string() });
-const promResponses = { 200: toSchema(promOk, 'output'), '4xx': toSchema(promErr, 'output'), '5xx': toSchema(promErr, 'output') };
+// refusals by the platform's authentication (401/403) keep the platform's error shape
+const platformErr = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.any() }) });
+const promResponses = { 200: toSchema(promOk, 'output'), 401: toSchema(platformErr, 'output'), 403: toSchema(platformErr, 'output'), '4xx': toSchema(promErr, 'output'), '5xx': toSchema(promErr, 'output') };
 
 const queryParams = z.object({ query: z.string().min(1), time: z.string().optional(), timeout: z.string().optional(), limit: z.coerce.number().int().min(0).optional() });
 const rangeParams = z.object({ query: z.string().min(1), start: z.string(), end: z.string(), step: z.string(), timeout: z.string().optional(), limit: z.coerce.number().int().min(0).optional() });
@@ -124,7 +126,9 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
   app.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer', bodyLimit: opts.maxBodyBytes ?? 32 << 20 }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err, req, reply) => {
-    if (req.routeOptions.config && (req.routeOptions.config as { promApi?: boolean }).promApi) return sendPromError(reply, err);
+    // authentication and permission refusals keep the platform's shape (and 401/403) for every client
+    const denied = isPlatformError(err) && (err.status === 401 || err.status === 403);
+    if (!denied && req.routeOptions.config && (req.routeOptions.config as { promApi?: boolean }).promApi) return sendPromError(reply, err);
     if (err instanceof TooManyRequestsError) reply.header('retry-after', String(err.retryAfterSeconds));
     throw err; // the server's error handler formats everything else
   });

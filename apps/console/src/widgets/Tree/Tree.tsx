@@ -18,6 +18,14 @@ export interface TreeNode {
 
 type P = ReturnType<typeof withDefaults<typeof defaults, TreeProps>>;
 
+function keysOf(nodes: TreeNode[], out: string[] = []): string[] {
+  for (const n of nodes) {
+    out.push(n.key);
+    if (n.children) keysOf(n.children, out);
+  }
+  return out;
+}
+
 /** Nested or flat (parentField) records → tree nodes; unknown parents become roots. */
 export function buildTree(records: Record<string, unknown>[], p: P): TreeNode[] {
   const node = (r: Record<string, unknown>, i: number, prefix: string): TreeNode => {
@@ -75,12 +83,15 @@ export function Tree({ props, data, emit, setOutput }: WidgetRenderProps<TreePro
       };
     });
   const shown = decorate(q ? filterTree(tree, q.toLowerCase()) : tree);
+  // defaultExpandAll only applies when antd's Tree mounts: a live tree (a deployment gaining
+  // components, then objects) remounts when its set of keys changes so new branches open too
+  const shape = p.defaultExpandAll ? keysOf(tree).join('\u0000') : '';
   return (
     <div>
       {p.title ? <Typography.Title level={5}>{p.title}</Typography.Title> : null}
       {p.showSearch ? <Input.Search allowClear placeholder={t('Search')} onChange={(e) => setQ(e.target.value)} style={{ marginBottom: 8 }} /> : null}
       <AntTree
-        key={q ? `q-${q}` : 'all'}
+        key={q ? `q-${q}` : `all-${shape}`}
         treeData={shown}
         showLine={p.showLine}
         defaultExpandAll={p.defaultExpandAll || !!q}
