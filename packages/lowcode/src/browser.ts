@@ -4,3 +4,4 @@ export * from './schema.js';
 export * from './template.js';
 export * from './validate.js';
 export * from './sreworks.js';
+export { COMPONENT_NAME, ComponentDef, ComponentMeta, JsxComponentDef, RemoteComponentDef, componentType, type ComponentRecord } from './components/model.js';

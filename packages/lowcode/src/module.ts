@@ -6,6 +6,7 @@ import type { Migration, Store } from '@sreworks/store';
 import { lowcodeMigrations } from './migrations.js';
 import { lowcodePermissions } from './permissions.js';
 import { lowcodeRoutes } from './routes.js';
+import { componentMigrations, componentPermissions, componentRoutes } from './components/index.js';
 import type { WidgetMeta } from './widget.js';
 
 export interface LowcodeModuleOptions {
@@ -22,10 +23,12 @@ export function lowcodeModule(opts: LowcodeModuleOptions = {}): {
 } {
   return {
     name: 'lowcode',
-    permissions: lowcodePermissions,
-    migrations: lowcodeMigrations,
+    // custom and remote components (issue 6) come with the pages
+    permissions: [...lowcodePermissions, ...componentPermissions],
+    migrations: [...lowcodeMigrations, ...componentMigrations],
     async routes(app, ctx) {
       await app.register(lowcodeRoutes, { prefix: '/api', store: ctx.store, opsAppsDir: opts.opsAppsDir, widgetMetas: opts.widgetMetas });
+      await app.register(componentRoutes, { prefix: '/api', store: ctx.store });
     },
   };
 }

@@ -71,6 +71,16 @@ export const lowcodeRoutes: FastifyPluginAsync<LowcodeRoutesOptions> = async (ap
     if (result.kept.length) app.log.info({ pages: result.kept }, 'built-in pages edited locally; their new files were not applied');
   }
 
+  // Page edits and publishing are permissions per app: checked in the app's owning team (when it
+  // has one); a new app is checked against the team its manifest names.
+  const appTeam = async (req: FastifyRequest): Promise<string | undefined> => {
+    const id = (req.params as { appId?: string }).appId;
+    const existing = id ? await pages.getApp(id).catch(() => undefined) : undefined;
+    if (existing) return existing.team;
+    const m = (req.body as { manifest?: { team?: unknown } } | undefined)?.manifest;
+    return typeof m?.team === 'string' ? m.team : undefined;
+  };
+
   app.get('/lowcode/schema', {
     schema: { tags: TAGS, summary: 'JSON Schema of page definitions', response: { 200: toSchema(anyObject, 'output') } },
     config: { permission: 'page.read' },
@@ -96,7 +106,7 @@ export const lowcodeRoutes: FastifyPluginAsync<LowcodeRoutesOptions> = async (ap
 
   app.put('/lowcode/apps/:appId', {
     schema: { tags: TAGS, summary: 'Create or update an ops app manifest (name, icon, menu)', params: toSchema(appParams), body: toSchema(z.strictObject({ manifest: anyObject })), response: { 200: toSchema(appOut, 'output') } },
-    config: { permission: 'page.write' },
+    config: { permission: 'page.write', team: appTeam },
     handler: async (req) => {
       const { appId } = req.params as z.infer<typeof appParams>;
       const parsed = AppManifest.safeParse((req.body as any).manifest);
@@ -158,7 +168,7 @@ export const lowcodeRoutes: FastifyPluginAsync<LowcodeRoutesOptions> = async (ap
       body: toSchema(z.strictObject({ page: anyObject, comment: z.string().max(255).optional(), expectedVersion: z.number().int().min(0).optional() })),
       response: { 200: toSchema(pageSummary, 'output') },
     },
-    config: { permission: 'page.write' },
+    config: { permission: 'page.write', team: appTeam },
     handler: async (req) => {
       const { appId, pageId } = req.params as z.infer<typeof pageParams>;
       const body = req.body as { page: unknown; comment?: string; expectedVersion?: number };
@@ -179,7 +189,7 @@ export const lowcodeRoutes: FastifyPluginAsync<LowcodeRoutesOptions> = async (ap
       body: toSchema(z.strictObject({ version: z.number().int().min(1).optional() })),
       response: { 200: toSchema(pageSummary, 'output') },
     },
-    config: { permission: 'page.deploy' },
+    config: { permission: 'page.deploy', team: appTeam },
     handler: async (req) => {
       const { appId, pageId } = req.params as z.infer<typeof pageParams>;
       (req as any).auditTarget = `page/${appId}/${pageId}`;
@@ -189,7 +199,7 @@ export const lowcodeRoutes: FastifyPluginAsync<LowcodeRoutesOptions> = async (ap
 
   app.delete('/lowcode/apps/:appId/pages/:pageId', {
     schema: { tags: TAGS, summary: 'Delete a page and all its versions', params: toSchema(pageParams), response: { 204: toSchema(z.null(), 'output') } },
-    config: { permission: 'page.delete' },
+    config: { permission: 'page.delete', team: appTeam },
     handler: async (req, reply) => {
       const { appId, pageId } = req.params as z.infer<typeof pageParams>;
       (req as any).auditTarget = `page/${appId}/${pageId}`;

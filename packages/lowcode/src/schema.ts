@@ -408,6 +408,8 @@ export const AppManifest = z.strictObject({
   order: z.number().int().optional(),
   /** page opened when the app is entered. */
   home: slug.optional(),
+  /** owning team: editing and publishing its pages needs page.write / page.deploy in it. */
+  team: z.string().min(1).max(64).optional(),
   menu: z.array(MenuItemSchema).default([]),
 });
 export type AppManifest = z.infer<typeof AppManifest>;

@@ -68,6 +68,8 @@ export function validatePage(input: unknown, widgetMetas?: readonly WidgetMeta[]
       const meta = metas.get(node.type);
       if (!meta && (RUNTIME_NODE_TYPES as readonly string[]).includes(node.type)) {
         /* rendered by the runtime itself */
+      } else if (!meta && /^(jsx|remote):[A-Z][A-Za-z0-9]*$/.test(node.type)) {
+        /* stored custom/remote components (issue 6): their metas live in the store, not the catalogue */
       } else if (!meta) {
         errors.push({ path: `${path}.type`, message: `unknown widget type "${node.type}"` });
       } else {

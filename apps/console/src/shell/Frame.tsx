@@ -16,6 +16,8 @@ import { pick, t } from './i18n.js';
 const pageHostModule = import('./PageHost.js');
 void import('../runtime/sandbox/shared.js').then((m) => m.sharedSandbox());
 const PageHost = lazy(() => pageHostModule.then((m) => ({ default: m.PageHost })));
+// designer (issue 6): its own lazy chunk
+const DesignerRoutes = lazy(() => import('../designer/DesignerRoutes.js').then((m) => ({ default: m.DesignerRoutes })));
 
 function Spinner() {
   return (
@@ -127,12 +129,14 @@ function Header() {
         menu={{
           items: [
             { key: 'tokens', label: t(lang, 'shell.tokens') },
+            { key: 'designer', label: lang === 'zh' ? '页面设计器' : 'Page designer' },
             { key: 'password', label: t(lang, 'shell.password') },
             { type: 'divider' },
             { key: 'logout', label: t(lang, 'shell.logout') },
           ],
           onClick: ({ key }) => {
             if (key === 'tokens') navigate('/apps/system/tokens');
+            if (key === 'designer') navigate('/design');
             if (key === 'password') setPw(true);
             if (key === 'logout') void logout().then(() => navigate('/login'));
           },
@@ -161,6 +165,7 @@ function toMenuItems(items: MenuItem[], lang: 'en' | 'zh'): any[] {
 
 function AppView() {
   const { appId = '', '*': rest = '' } = useParams();
+  const { me } = useAuth();
   const { apps } = useApps();
   const { lang } = usePrefs();
   const navigate = useNavigate();
@@ -183,6 +188,11 @@ function AppView() {
         <Menu mode="inline" data-testid="sw-app-menu" selectedKeys={[pageId]} defaultOpenKeys={trail.slice(0, -1).map((m) => (m.page ? m.page : `group:${m.key}`))} items={toMenuItems(app.menu, lang)} onClick={({ key }) => !key.startsWith('group:') && navigate(`/apps/${app.id}/${key}`)} />
       </Layout.Sider>
       <Layout.Content style={{ padding: 16 }}>
+        {me?.permissions.includes('page.write') && (
+          <Link to={`/design/${app.id}/${pageId}`} style={{ float: 'right' }} data-testid="sw-edit-page">
+            {lang === 'zh' ? '编辑页面' : 'Edit page'}
+          </Link>
+        )}
         <Breadcrumb
           data-testid="sw-breadcrumbs"
           style={{ marginBottom: 12 }}
@@ -219,6 +229,7 @@ export function Frame() {
         <Routes>
           <Route index element={<Desktop />} />
           <Route path="apps/:appId/*" element={<AppView />} />
+          <Route path="design/*" element={<Suspense fallback={<Spinner />}><DesignerRoutes /></Suspense>} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </Layout>

@@ -8,6 +8,7 @@ import { PageView } from '../runtime/PageView.js';
 import { ServicesContext, type RuntimeServices } from '../runtime/services.js';
 import { setSandboxApi, sharedSandbox } from '../runtime/sandbox/shared.js';
 import { loadWidgetRegistry, type WidgetRegistry } from '../runtime/widgets.js';
+import { loadComponentRegistry } from '../custom-components/registry.js';
 import { useAuth } from './auth.js';
 import { usePrefs } from './prefs.js';
 
@@ -21,8 +22,9 @@ export function PageHost({ appId, pageId }: { appId: string; pageId: string }) {
   const [page, setPage] = useState<{ def?: PageDef; error?: string }>({});
 
   useEffect(() => {
-    loadWidgetRegistry().then(setRegistry, () => setRegistry({}));
-  }, []);
+    // custom and remote components (issue 6) join the widget library
+    Promise.all([loadWidgetRegistry(), loadComponentRegistry(api)]).then(([w, c]) => setRegistry({ ...w, ...c }), () => setRegistry({}));
+  }, [api]);
   useEffect(() => {
     let live = true;
     setPage({});
