@@ -11,7 +11,8 @@ afterAll(async () => {
   await t?.dispose();
 });
 
-const PUBLIC = new Set(['POST /api/auth/login', 'GET /api/openapi.json']);
+// login, the OpenAPI document, and the static document of the custom-component sandbox iframe
+const PUBLIC = new Set(['POST /api/auth/login', 'GET /api/openapi.json', 'GET /api/lowcode/components/sandbox.html']);
 
 describe('route permissions', () => {
   it('every API route declares a known permission', () => {

@@ -38,7 +38,8 @@ export const componentRoutes: FastifyPluginAsync<ComponentRoutesOptions> = async
   const teamOfName = async (req: FastifyRequest) => (await components.teamOf((req.params as any).name)) ?? ((req.body as any)?.teamId as string | undefined);
 
   app.get('/lowcode/components/sandbox.html', {
-    schema: { tags: TAGS, summary: 'The document of the custom-component sandbox iframe (opaque origin, restrictive CSP)' },
+    // a static asset, not an API: public (the iframe has an opaque origin and no credentials) and hidden from OpenAPI
+    schema: { hide: true, tags: TAGS, summary: 'The document of the custom-component sandbox iframe (opaque origin, restrictive CSP)' },
     config: { permission: 'public' },
     handler: async (_req, reply) =>
       reply
