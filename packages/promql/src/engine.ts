@@ -221,16 +221,16 @@ class Evaluation {
 
   // ---- evaluation ----------------------------------------------------------------------------
 
-  eval(e: Expr, steps: number[]): Value {
+  evaluate(e: Expr, steps: number[]): Value {
     switch (e.type) {
       case 'NumberLiteral':
         return { kind: 'scalar', steps: steps.map(() => e.value) };
       case 'StringLiteral':
         return { kind: 'string', value: e.value };
       case 'ParenExpr':
-        return this.eval(e.expr, steps);
+        return this.evaluate(e.expr, steps);
       case 'UnaryExpr': {
-        const v = this.eval(e.expr, steps);
+        const v = this.evaluate(e.expr, steps);
         if (e.op === '+') return v;
         if (v.kind === 'scalar') return { kind: 'scalar', steps: v.steps.map((x) => -x) };
         if (v.kind !== 'vector') throw new PromQLError('execution', 'unary minus on a non-numeric value');
@@ -267,8 +267,8 @@ class Evaluation {
       case 'Call':
         return this.call(e, steps);
       case 'AggregateExpr': {
-        const v = this.eval(e.expr, steps) as Extract<Value, { kind: 'vector' }>;
-        const p = e.param ? this.eval(e.param, steps) : undefined;
+        const v = this.evaluate(e.expr, steps) as Extract<Value, { kind: 'vector' }>;
+        const p = e.param ? this.evaluate(e.param, steps) : undefined;
         return {
           kind: 'vector',
           steps: v.steps.map((vec, i) => {
@@ -279,8 +279,8 @@ class Evaluation {
         };
       }
       case 'BinaryExpr': {
-        const l = this.eval(e.lhs, steps);
-        const r = this.eval(e.rhs, steps);
+        const l = this.evaluate(e.lhs, steps);
+        const r = this.evaluate(e.rhs, steps);
         if (l.kind === 'scalar' && r.kind === 'scalar') {
           return { kind: 'scalar', steps: l.steps.map((x, i) => scalarBinop(e, x, r.steps[i]!)) };
         }
@@ -337,7 +337,7 @@ class Evaluation {
     }
     const inner: number[] = [];
     for (let t = start; t <= hi; t += step) inner.push(t);
-    const v = this.eval(e.expr, inner);
+    const v = this.evaluate(e.expr, inner);
     const byKey = new Map<string, { metric: Labels; ts: number[]; vs: number[] }>();
     if (v.kind === 'vector') {
       v.steps.forEach((vec, i) => {
@@ -359,12 +359,12 @@ class Evaluation {
     if (e.func === 'time') return { kind: 'scalar', steps: steps.map((t) => t / 1000) };
     if (e.func === 'pi') return { kind: 'scalar', steps: steps.map(() => Math.PI) };
     if (e.func === 'scalar') {
-      const v = this.eval(e.args[0]!, steps) as Extract<Value, { kind: 'vector' }>;
+      const v = this.evaluate(e.args[0]!, steps) as Extract<Value, { kind: 'vector' }>;
       return { kind: 'scalar', steps: v.steps.map((vec) => (vec.length === 1 ? vec[0]!.f : NaN)) };
     }
     const def = FUNCTIONS.get(e.func);
     if (!def) throw new PromQLError('bad_data', `function "${e.func}" is not supported`);
-    const args = e.args.map((a) => this.eval(a, steps));
+    const args = e.args.map((a) => this.evaluate(a, steps));
     if (def.kind === 'range' || def.kind === 'absent_over_time') {
       const mi = def.kind === 'range' ? def.matrixArg : 0;
       const m = args[mi] as Extract<Value, { kind: 'matrix' }>;
@@ -461,7 +461,7 @@ export function createEngine(opts: EngineOptions = {}): PromQLEngine {
       const expr = parseQuery(text);
       const ev = new Evaluation(q, timeMs, timeMs, 0, withDefaults(limits), interval);
       await ev.prepare(expr);
-      const v = ev.eval(expr, [timeMs]);
+      const v = ev.evaluate(expr, [timeMs]);
       const t = timeMs / 1000;
       let data: QueryResult;
       switch (v.kind) {
@@ -490,7 +490,7 @@ export function createEngine(opts: EngineOptions = {}): PromQLEngine {
       await ev.prepare(expr);
       const steps: number[] = [];
       for (let s = startMs; s <= endMs; s += stepMs) steps.push(s);
-      const v = ev.eval(expr, steps);
+      const v = ev.evaluate(expr, steps);
       const result: { metric: Labels; values: PromValue[] }[] = [];
       if (v.kind === 'scalar') {
         result.push({ metric: {}, values: v.steps.map((f, i) => [steps[i]! / 1000, formatValue(f)] as PromValue) });
