@@ -16,7 +16,9 @@ function start(dir: string, port: number) {
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
-  return { child, output: () => out };
+  // listen for exit from the start: after a kill the event may fire before anyone awaits it
+  const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  return { child, output: () => out, exited };
 }
 
 async function waitUp(base: string) {
@@ -63,7 +65,7 @@ describe('process lifecycle', () => {
       await new Promise((r) => setTimeout(r, 600));
       a.child.kill('SIGKILL');
       await writer;
-      await new Promise((r) => a.child.on('exit', r));
+      await a.exited;
       expect(acked.length).toBeGreaterThan(0);
 
       const b = start(dir, port);
@@ -81,7 +83,7 @@ describe('process lifecycle', () => {
       expect(b.output()).not.toContain('generated password');
 
       b.child.kill('SIGTERM');
-      const code = await new Promise((r) => b.child.on('exit', (c) => r(c)));
+      const code = await b.exited;
       expect(code).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
