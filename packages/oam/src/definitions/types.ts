@@ -93,8 +93,11 @@ const DefinitionDoc = z.object({
       javascript: z.strictObject({
         parameter: Obj.nullish(),
         template: z.string().nullish(),
-        /** the template in a file beside the definition (resolved by the loader). */
-        file: z.string().nullish(),
+        /**
+         * the template in a file beside the definition (resolved by the loader); a list is
+         * concatenated in order, so templates can share helpers (a sandbox module has no imports).
+         */
+        file: z.union([z.string(), z.array(z.string()).min(1)]).nullish(),
       }),
     }),
     forms: Obj.nullish(),
@@ -112,9 +115,14 @@ export function definitionFromDocument(doc: unknown, opts: { document: string; s
   let template = js.template ?? undefined;
   if (js.file) {
     if (template) throw oamInput('OAM_DEF_FIELD', `${opts.document}: give schematic.javascript.template or .file, not both`, { document: opts.document, field: 'spec.schematic.javascript.file' });
-    template = opts.readFile?.(js.file);
-    if (template === undefined)
-      throw oamInput('OAM_DEF_FIELD', `${opts.document}: spec.schematic.javascript.file: ${js.file} is not there`, { document: opts.document, field: 'spec.schematic.javascript.file' });
+    const parts: string[] = [];
+    for (const f of [js.file].flat()) {
+      const text = opts.readFile?.(f);
+      if (text === undefined)
+        throw oamInput('OAM_DEF_FIELD', `${opts.document}: spec.schematic.javascript.file: ${f} is not there`, { document: opts.document, field: 'spec.schematic.javascript.file' });
+      parts.push(text);
+    }
+    template = parts.join('\n');
   }
   const kind = DEFINITION_KINDS[d.kind];
   if ((kind === 'component' || kind === 'trait') && !template)
