@@ -3,6 +3,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { Command } from 'commander';
 
 export interface CliConfig {
   url: string;
@@ -81,4 +82,11 @@ function safeJson(t: string): unknown {
   } catch {
     return { error: { message: t.slice(0, 500) } };
   }
+}
+
+/** The API client for a command: --url/--token, else the environment or the saved login. */
+export function clientFor(cmd: Command): ApiClient {
+  const o = cmd.optsWithGlobals() as { url?: string; token?: string };
+  const c = loadCliConfig();
+  return new ApiClient({ url: (o.url ?? c.url).replace(/\/$/, ''), token: o.token ?? c.token });
 }

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import type { Command } from 'commander';
 
 export type Format = 'table' | 'json' | 'yaml';
 
@@ -13,4 +14,9 @@ export function print(rows: unknown, format: Format, columns?: string[], out: (s
   const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd() + '\n';
   out(line(cols.map((c) => c.toUpperCase())));
   for (const r of list as any[]) out(line(cols.map((c) => cell(r[c]))));
+}
+
+/** The -o/--output format of a command (global option). */
+export function formatOf(cmd: Command): Format {
+  return (cmd.optsWithGlobals() as { output?: Format }).output ?? 'table';
 }

@@ -2,15 +2,11 @@
 // and sreworks def list|get|apply|disable|enable|import, all through the API.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ApiClient, loadCliConfig } from '../client.js';
-import { print, type Format } from '../output.js';
+import { clientFor, type ApiClient } from '../client.js';
+import { formatOf, print, type Format } from '../output.js';
 
-function client(cmd: Command): ApiClient {
-  const o = cmd.optsWithGlobals() as { url?: string; token?: string };
-  const c = loadCliConfig();
-  return new ApiClient({ url: (o.url ?? c.url).replace(/\/$/, ''), token: o.token ?? c.token });
-}
-const fmt = (cmd: Command) => ((cmd.optsWithGlobals() as { output?: Format }).output ?? 'table');
+const client = clientFor;
+const fmt = formatOf;
 const enc = encodeURIComponent;
 
 /** An app given by id or by name. */

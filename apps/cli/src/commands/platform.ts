@@ -3,15 +3,11 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { ApiClient, loadCliConfig, saveCliConfig } from '../client.js';
-import { print, type Format } from '../output.js';
+import { clientFor, saveCliConfig } from '../client.js';
+import { formatOf, print } from '../output.js';
 
-function client(cmd: Command): ApiClient {
-  const o = cmd.optsWithGlobals() as { url?: string; token?: string };
-  const c = loadCliConfig();
-  return new ApiClient({ url: (o.url ?? c.url).replace(/\/$/, ''), token: o.token ?? c.token });
-}
-const fmt = (cmd: Command) => ((cmd.optsWithGlobals() as { output?: Format }).output ?? 'table');
+const client = clientFor;
+const fmt = formatOf;
 
 async function readPassword(prompt: string, fromStdin: boolean): Promise<string> {
   if (fromStdin || !process.stdin.isTTY) return readFileSync(0, 'utf8').split('\n')[0]!.trim();
