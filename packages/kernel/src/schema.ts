@@ -12,3 +12,16 @@ export function toSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): R
 }
 
 export { z };
+
+/** The platform's error body, `{error: {code, message, details}}`, as a response schema. */
+export const errorBody = toSchema(z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.any() }) }), 'output');
+
+/** Response schemas for the given error statuses (all share errorBody). */
+export function errorResponses(...statuses: number[]): Record<number, Record<string, unknown>> {
+  return Object.fromEntries(statuses.map((s) => [s, errorBody]));
+}
+
+/** Response schema of a list route: `{items, nextCursor}`. */
+export function pageSchema(item: z.ZodType): Record<string, unknown> {
+  return toSchema(z.object({ items: z.array(item), nextCursor: z.string().nullable() }), 'output');
+}

@@ -2,7 +2,7 @@
 // (diff, rollback), live diff, definitions (list, add/upgrade, disable, history, plugin import).
 import type { FastifyPluginAsync } from 'fastify';
 import { parseAllDocuments } from 'yaml';
-import { InputError, toSchema, z } from '@sreworks/kernel';
+import { InputError, errorResponses, pageSchema, toSchema, z } from '@sreworks/kernel';
 import { definitionsFromYaml } from './definitions/loader.js';
 import { importPlugin } from './definitions/plugin.js';
 import { DEFINITION_KINDS, type Definition, type DefinitionKind } from './definitions/types.js';
@@ -10,8 +10,7 @@ import { DEFINITION_KINDS, type Definition, type DefinitionKind } from './defini
 const KINDS = Object.values(DEFINITION_KINDS) as DefinitionKind[];
 import type { OamEngine } from './engine.js';
 
-const ErrorShape = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.any() }) });
-const errors = Object.fromEntries([400, 401, 403, 404, 409, 422].map((c) => [c, toSchema(ErrorShape, 'output')]));
+const errors = errorResponses(400, 401, 403, 404, 409, 422);
 const Id = z.string().min(1).max(64);
 const IdParams = toSchema(z.strictObject({ id: Id }));
 const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).optional(), cursor: z.string().max(512).optional() });
@@ -29,7 +28,7 @@ const Rendered = z.object({
 });
 const DefinitionOut = z.object({ kind: z.string(), name: z.string(), version: z.string(), description: z.string(), disabled: z.boolean(), source: z.string(), parameter: Obj, appliesToWorkloads: z.array(z.string()), stage: z.string(), hasTemplate: z.boolean(), forms: Obj });
 const Spec = z.string().min(1).max(2_000_000).describe('Application (core.oam.dev/v1beta1) or ApplicationConfiguration (v1alpha2) as YAML or JSON');
-const page = <T extends z.ZodType>(item: T) => toSchema(z.object({ items: z.array(item), nextCursor: z.string().nullable() }), 'output');
+const page = pageSchema;
 const kindOf = (k: string): DefinitionKind => {
   if (!(KINDS as string[]).includes(k)) throw new InputError(`kind must be one of ${KINDS.join(', ')}`, { field: 'params.kind' }, 'OAM_DEF_KIND');
   return k as DefinitionKind;

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { ConflictError, InputError, NotFoundError, newId, toSchema, z, type PermissionRegistry, type TeamRole } from '@sreworks/kernel';
+import { ConflictError, InputError, NotFoundError, errorBody, errorResponses, newId, pageSchema, toSchema, z, type PermissionRegistry, type TeamRole } from '@sreworks/kernel';
 import { clampLimit, decodeCursor, nowIso, toPage, fromJson, type Store } from '@sreworks/store';
 import { CSRF_COOKIE, SESSION_COOKIE } from '../core/auth.js';
 import { IdentityService, SESSION_TTL_MS, publicUser } from './service.js';
 import { LoginThrottle } from './ratelimit.js';
 
-const ErrorShape = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.any() }) });
 const User = z.object({
   id: z.string(), username: z.string(), displayName: z.string(), email: z.string().nullable(),
   platformRole: z.enum(['admin', 'user']), disabled: z.boolean(), createdAt: z.string(),
@@ -21,8 +20,7 @@ const Password = z.string().min(10, 'at least 10 characters').max(256);
 const Scope = z.string().min(1).max(64).regex(/^(\*|[a-z][a-z0-9-]*|\*)(\.(\*|[a-z][a-z0-9-]*))?$/, 'a permission pattern like app.read, app.* or *.read');
 const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).optional(), cursor: z.string().max(512).optional() });
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
-const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
-const errors = { 400: toSchema(ErrorShape, 'output'), 401: toSchema(ErrorShape, 'output'), 403: toSchema(ErrorShape, 'output'), 404: toSchema(ErrorShape, 'output'), 409: toSchema(ErrorShape, 'output') };
+const errors = errorResponses(400, 401, 403, 404, 409);
 const ok = toSchema(z.object({ ok: z.boolean() }), 'output');
 
 export interface IdentityRouteOptions {
@@ -42,7 +40,7 @@ export const identityRoutes: FastifyPluginAsync<IdentityRouteOptions> = async (a
     schema: {
       tags: ['auth'], summary: 'Log in; sets the session cookie and the CSRF cookie',
       body: toSchema(z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) })),
-      response: { 200: toSchema(z.object({ user: User, csrfToken: z.string() }), 'output'), ...errors, 429: toSchema(ErrorShape, 'output') },
+      response: { 200: toSchema(z.object({ user: User, csrfToken: z.string() }), 'output'), ...errors, 429: errorBody },
     },
   }, async (req, reply) => {
     const { username, password } = req.body as { username: string; password: string };
@@ -109,7 +107,7 @@ export const identityRoutes: FastifyPluginAsync<IdentityRouteOptions> = async (a
   // ---- API tokens
   app.get('/tokens', {
     config: { permission: 'self.read' },
-    schema: { tags: ['tokens'], summary: 'Your API tokens (never the secret)', response: { 200: toSchema(page(Token), 'output'), ...errors } },
+    schema: { tags: ['tokens'], summary: 'Your API tokens (never the secret)', response: { 200: pageSchema(Token), ...errors } },
   }, async (req) => ({ items: await identity.listTokens(req.auth!.userId), nextCursor: null }));
 
   app.post('/tokens', {
@@ -143,7 +141,7 @@ export const identityRoutes: FastifyPluginAsync<IdentityRouteOptions> = async (a
   // ---- users
   app.get('/users', {
     config: { permission: 'user.read' },
-    schema: { tags: ['users'], summary: 'List users', querystring: toSchema(ListQuery.extend({ q: z.string().max(64).optional() })), response: { 200: toSchema(page(User), 'output'), ...errors } },
+    schema: { tags: ['users'], summary: 'List users', querystring: toSchema(ListQuery.extend({ q: z.string().max(64).optional() })), response: { 200: pageSchema(User), ...errors } },
   }, async (req) => {
     const q = req.query as { limit?: number; cursor?: string; q?: string };
     const limit = clampLimit(q.limit);
@@ -190,7 +188,7 @@ export const identityRoutes: FastifyPluginAsync<IdentityRouteOptions> = async (a
 
   app.get('/teams', {
     config: { permission: 'team.read' },
-    schema: { tags: ['teams'], summary: 'Teams you belong to (all teams for admins)', querystring: toSchema(ListQuery), response: { 200: toSchema(page(Team), 'output'), ...errors } },
+    schema: { tags: ['teams'], summary: 'Teams you belong to (all teams for admins)', querystring: toSchema(ListQuery), response: { 200: pageSchema(Team), ...errors } },
   }, async (req) => {
     const q = req.query as { limit?: number; cursor?: string };
     const limit = clampLimit(q.limit);
@@ -250,7 +248,7 @@ export const identityRoutes: FastifyPluginAsync<IdentityRouteOptions> = async (a
 
   app.get('/teams/:id/members', {
     config: { permission: 'team.read', team: teamOf },
-    schema: { tags: ['teams'], summary: 'Members of a team', params: toSchema(IdParams), response: { 200: toSchema(page(Member), 'output'), ...errors } },
+    schema: { tags: ['teams'], summary: 'Members of a team', params: toSchema(IdParams), response: { 200: pageSchema(Member), ...errors } },
   }, async (req) => {
     const { id } = req.params as { id: string };
     const rows = await db.selectFrom('iam_team_member as m').innerJoin('iam_user as u', 'u.id', 'm.user_id')
@@ -307,7 +305,7 @@ export const identityRoutes: FastifyPluginAsync<IdentityRouteOptions> = async (a
     schema: {
       tags: ['audit'], summary: 'Query the audit log (newest first)',
       querystring: toSchema(ListQuery.extend({ actor: z.string().max(64).optional(), action: z.string().max(255).optional(), since: z.iso.datetime().optional(), until: z.iso.datetime().optional() })),
-      response: { 200: toSchema(page(Audit), 'output'), ...errors },
+      response: { 200: pageSchema(Audit), ...errors },
     },
   }, async (req) => {
     const q = req.query as { limit?: number; cursor?: string; actor?: string; action?: string; since?: string; until?: string };

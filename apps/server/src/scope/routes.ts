@@ -1,9 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { toSchema, z } from '@sreworks/kernel';
+import { errorResponses, pageSchema, toSchema, z } from '@sreworks/kernel';
 import type { ScopeService } from './service.js';
 
-const ErrorShape = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.any() }) });
-const errors = Object.fromEntries([400, 401, 403, 404, 409].map((c) => [c, toSchema(ErrorShape, 'output')]));
+const errors = errorResponses(400, 401, 403, 404, 409);
 const ok = toSchema(z.object({ ok: z.boolean() }), 'output');
 const DnsLabel = z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS label: lower-case letters, digits and dashes');
 const Id = z.string().min(1).max(64);
@@ -17,7 +16,7 @@ const Cluster = z.object({
   createdAt: z.string(), updatedAt: z.string(),
 });
 const Env = z.object({ id: z.string(), team: z.string(), name: z.string(), cluster: z.string(), clusterName: z.string().nullable(), namespace: z.string(), stage: z.string(), description: z.string().nullable(), createdAt: z.string(), updatedAt: z.string() });
-const page = <T extends z.ZodType>(item: T) => toSchema(z.object({ items: z.array(item), nextCursor: z.string().nullable() }), 'output');
+const page = pageSchema;
 
 export const scopeRoutes: FastifyPluginAsync<{ scope: ScopeService }> = async (app, { scope }) => {
   const bodyTeam = (req: any) => (req.body as { team?: string })?.team;
