@@ -1,6 +1,6 @@
 // Starts the real platform (temp data dir, SQLite) serving a fresh console build, and a headless
 // Chromium driven by playwright-core. Used by the e2e suite and the console benchmark.
-import { existsSync, mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -16,22 +16,9 @@ export const ADMIN_PASSWORD = 'e2e-admin-password-1';
 /** ../shared/fixtures from the repository root (one level more from a worktree under /work/wt). */
 export const FIXTURES = [process.env.SREWORKS_FIXTURES, join(REPO_DIR, '../shared/fixtures'), join(REPO_DIR, '../../shared/fixtures')].filter((d): d is string => Boolean(d)).find((d) => existsSync(d));
 
-function newestMtime(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) t = Math.max(t, newestMtime(p));
-    else t = Math.max(t, statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/** Builds apps/console/dist when it is missing or older than the sources. */
+/** Builds apps/console/dist when it is missing or older than the sources (the same check as `npm start`). */
 export function ensureConsoleBuild(): void {
-  const index = join(CONSOLE_DIR, 'dist', 'index.html');
-  const src = Math.max(newestMtime(join(CONSOLE_DIR, 'src')), statSync(join(CONSOLE_DIR, 'index.html')).mtimeMs, newestMtime(join(REPO_DIR, 'packages/lowcode/src')));
-  if (existsSync(index) && statSync(index).mtimeMs > src) return;
-  execFileSync(process.execPath, [join(REPO_DIR, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: CONSOLE_DIR, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  execFileSync(process.execPath, [join(REPO_DIR, 'scripts/build-if-needed.mjs')], { cwd: REPO_DIR, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }
 
 export interface RunningServer {
