@@ -35,7 +35,9 @@ export interface Platform {
 const consoleDist = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../console/dist');
 
 export async function buildPlatform(config: PlatformConfig, opts: { logger?: boolean | object; modules?: PlatformModule[] } = {}): Promise<Platform> {
-  const store = await openStore({ url: config.databaseUrl, sqliteFile: join(config.dataDir, 'sreworks.db') });
+  // a dropped idle connection is logged once the logger exists; the pool reconnects on next use
+  let onConnectionError = (err: Error) => console.warn(`state store: idle connection dropped: ${err.message}`);
+  const store = await openStore({ url: config.databaseUrl, sqliteFile: join(config.dataDir, 'sreworks.db'), onConnectionError: (err) => onConnectionError(err) });
   const sealer = createSealer(loadSealingKey({ envValue: config.secretKey, keyFile: join(config.dataDir, 'secret.key') }));
   const modules = opts.modules ?? builtinModules();
 
@@ -53,6 +55,7 @@ export async function buildPlatform(config: PlatformConfig, opts: { logger?: boo
     return503OnClosing: true,
     forceCloseConnections: 'idle', // SIGTERM: finish in-flight requests, close idle keep-alive sockets
   });
+  onConnectionError = (err) => app.log.warn({ err: err.message }, 'state store: idle connection dropped');
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

@@ -20,6 +20,9 @@ export interface StoreOptions {
   url?: string;
   sqliteFile?: string;
   poolSize?: number;
+  /** Told when a pooled connection drops while idle (server restart, admin termination); the
+   *  pool replaces it on next use. Without a listener such an error would end the process. */
+  onConnectionError?: (err: Error) => void;
 }
 
 function redact(url: string): string {
@@ -39,12 +42,14 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     // BIGINT/NUMERIC come back as strings by default; counts and epoch-ms fit in a double.
     pg.types.setTypeParser(20, (v: string) => Number(v));
     const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+    pool.on('error', (err) => opts.onConnectionError?.(err));
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
     return wrap(db, 'postgres', redact(url));
   }
   if (url && /^mysql:\/\//.test(url)) {
     const mysql = await import('mysql2');
     const pool = mysql.createPool({ uri: url, connectionLimit: opts.poolSize ?? 10, supportBigNumbers: true, bigNumberStrings: false, dateStrings: true, timezone: 'Z' });
+    pool.on('connection', (conn) => conn.on('error', (err: Error) => opts.onConnectionError?.(err)));
     const db = new Kysely<any>({ dialect: new MysqlDialect({ pool }) });
     return wrap(db, 'mysql', redact(url));
   }

@@ -56,6 +56,31 @@ for (const dialect of testDialects()) {
         h.store.db.insertInto('thing').values({ id: 'x3', name: 'big', spec: null, created_at: 'now' }).execute(),
       ).rejects.toThrow();
     });
+
+    // A server restart or an admin's kill drops idle pooled connections; the process must live on
+    // (an 'error' event without a listener would end it) and the next query must get a new one.
+    it.skipIf(dialect.name === 'sqlite')('survives an idle connection killed by the server', async () => {
+      const { openStore } = await import('../src/index.js');
+      const dropped: Error[] = [];
+      const s = await openStore({ url: h.url, poolSize: 1, onConnectionError: (e) => dropped.push(e) });
+      const killer = await openStore({ url: h.url, poolSize: 1 });
+      try {
+        if (dialect.name === 'postgres') {
+          const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(s.db);
+          await sql`select pg_terminate_backend(${rows[0]!.pid})`.execute(killer.db);
+        } else {
+          const { rows } = await sql<{ id: number }>`select connection_id() as id`.execute(s.db);
+          await sql.raw(`KILL ${Number(rows[0]!.id)}`).execute(killer.db);
+        }
+        for (let i = 0; i < 50 && dropped.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+        expect(dropped.length).toBeGreaterThan(0);
+        const { rows } = await sql<{ one: number }>`select 1 as one`.execute(s.db);
+        expect(Number(rows[0]!.one)).toBe(1);
+      } finally {
+        await killer.close();
+        await s.close();
+      }
+    });
   });
 }
 
