@@ -65,8 +65,32 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   sqlite.pragma(`synchronous = ${process.env.SREWORKS_SQLITE_SYNC === 'FULL' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { ...wrap(db, 'sqlite', `sqlite:${file}`), file: file === ':memory:' ? undefined : file };
+}
+
+type SqliteDb = InstanceType<typeof import('better-sqlite3')>;
+
+// Kysely prepares every statement anew; on a hot read that parse is a third of the query's cost.
+// Statements are kept by SQL text (bounded); one still iterating (busy) is never handed out twice.
+function withStatementCache(sqlite: SqliteDb) {
+  const stmts = new Map<string, ReturnType<SqliteDb['prepare']>>();
+  return {
+    prepare(text: string) {
+      const hit = stmts.get(text);
+      if (hit && !hit.busy) return hit;
+      const stmt = sqlite.prepare(text);
+      if (!hit) {
+        if (stmts.size >= 1000) stmts.delete(stmts.keys().next().value!);
+        stmts.set(text, stmt);
+      }
+      return stmt;
+    },
+    close() {
+      stmts.clear();
+      sqlite.close();
+    },
+  };
 }
 
 function wrap(db: Kysely<any>, dialect: DialectName, describe: string): Store {
