@@ -1,9 +1,14 @@
 // Lists the error codes the platform can answer with, per package, from the sources
 // (`node scripts/error-codes.mjs > docs/errors.md`). A code is a quoted <AREA>_<WHAT> string
 // passed to a PlatformError subclass or kept in a codes table.
+// A test (apps/server/test/docs-errors.test.ts) fails when docs/errors.md is stale.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
+export const PREFIXES = ['AUTH', 'IAM', 'SCOPE', 'INPUT', 'CONFLICT', 'NOT', 'RATE', 'INTERNAL', 'SANDBOX', 'OAM', 'AIOPS', 'TELEMETRY', 'LOKI', 'LOGQL', 'LOGS', 'OTLP', 'ES', 'EVENTS', 'LOWCODE', 'PROMQL', 'CLI', 'SECRET', 'BUILD', 'API'];
+const codeRe = new RegExp(`['"\`]((?:${PREFIXES.join('|')})_[A-Z0-9_]+)['"\`]`, 'g');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const roots = ['packages', 'apps'];
 const byPkg = new Map();
 function walk(dir, pkg) {
@@ -14,15 +19,15 @@ function walk(dir, pkg) {
     else if (/\.(ts|tsx)$/.test(e) && !/\.test\./.test(e)) {
       const src = readFileSync(p, 'utf8');
       if (!/Error|code/.test(src)) continue;
-      for (const m of src.matchAll(/['"`]((?:AUTH|IAM|SCOPE|INPUT|CONFLICT|NOT|RATE|INTERNAL|SANDBOX|OAM|AIOPS|TELEMETRY|LOKI|LOGQL|LOGS|OTLP|ES|EVENTS|LOWCODE|PROMQL|CLI|SECRET)_[A-Z0-9_]+)['"`]/g)) {
+      for (const m of src.matchAll(codeRe)) {
         if (!byPkg.has(pkg)) byPkg.set(pkg, new Set());
         byPkg.get(pkg).add(m[1]);
       }
     }
   }
 }
-for (const r of roots) for (const pkg of readdirSync(r)) {
-  const src = join(r, pkg, 'src');
+for (const r of roots) for (const pkg of readdirSync(join(root, r))) {
+  const src = join(root, r, pkg, 'src');
   try { statSync(src); } catch { continue; }
   walk(src, `${r}/${pkg}`);
 }
@@ -30,4 +35,5 @@ const out = ['# Error codes', '', 'Every error answer is `{error: {code, message
 for (const [pkg, codes] of [...byPkg].sort()) {
   out.push(`## ${pkg}`, '', [...codes].sort().map((c) => `\`${c}\``).join(', '), '');
 }
-process.stdout.write(out.join('\n'));
+export const markdown = out.join('\n');
+if (process.argv[1] === fileURLToPath(import.meta.url)) process.stdout.write(markdown);
