@@ -5,6 +5,8 @@ import { registerAiopsCommands } from './commands/aiops.js';
 import { registerAppCommands } from './commands/app.js';
 import { registerRenderCommands } from './commands/render.js';
 import { registerQueryCommands } from './commands/query.js';
+import { registerDataCommands } from './commands/data.js';
+import { registerPageCommands } from './commands/page.js';
 
 export function buildProgram(): Command {
   const program = new Command('sreworks')
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
   registerAppCommands(program);
   registerRenderCommands(program);
   registerQueryCommands(program);
+  registerDataCommands(program);
+  registerPageCommands(program);
   return program;
 }
 

@@ -1,6 +1,9 @@
 // `sreworks query 'PROMQL' [--range 1h] [--step 30s] [--time …] [--json]`: runs PromQL on the
-// platform's Prometheus API (base URL from SREWORKS_URL, token from SREWORKS_TOKEN).
+// platform's Prometheus API (URL and token from --url/--token, SREWORKS_URL/SREWORKS_TOKEN or the
+// saved login, like every other command).
 import type { Command } from 'commander';
+import { clientFor } from '../client.js';
+import { formatOf } from '../output.js';
 
 export interface QueryCommandOptions {
   range?: string;
@@ -102,6 +105,8 @@ export function formatQueryResult(data: { resultType: string; result: unknown })
 }
 
 export interface QueryIo {
+  /** base URL and token; default: SREWORKS_URL and SREWORKS_TOKEN of env */
+  target?: { url?: string; token?: string };
   env?: NodeJS.ProcessEnv;
   fetch?: typeof fetch;
   out?: (s: string) => void;
@@ -113,7 +118,8 @@ export async function runQuery(expr: string, opts: QueryCommandOptions, io: Quer
   const env = io.env ?? process.env;
   const out = io.out ?? ((s) => process.stdout.write(s + '\n'));
   const err = io.err ?? ((s) => process.stderr.write(s + '\n'));
-  const base = env.SREWORKS_URL;
+  const base = io.target ? io.target.url : env.SREWORKS_URL;
+  const token = io.target ? io.target.token : env.SREWORKS_TOKEN;
   if (!base) {
     err('SREWORKS_URL is not set (the platform base URL, e.g. http://localhost:7001)');
     return 2;
@@ -126,7 +132,7 @@ export async function runQuery(expr: string, opts: QueryCommandOptions, io: Quer
     return 2;
   }
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-  if (env.SREWORKS_TOKEN) headers.authorization = `Bearer ${env.SREWORKS_TOKEN}`;
+  if (token) headers.authorization = `Bearer ${token}`;
   let res: Response;
   try {
     res = await (io.fetch ?? fetch)(base.replace(/\/+$/, '') + req.path, { method: 'POST', headers, body: req.params.toString() });
@@ -160,14 +166,15 @@ export async function runQuery(expr: string, opts: QueryCommandOptions, io: Quer
 export function registerQueryCommands(program: Command): void {
   program
     .command('query')
-    .description('Run a PromQL query on the platform (SREWORKS_URL, SREWORKS_TOKEN)')
+    .description('run a PromQL query on the platform')
     .argument('<promql>', 'PromQL expression')
     .option('--range <duration>', 'range query over the last <duration> (e.g. 1h); instant query when absent')
     .option('--step <duration>', 'resolution of a range query (default: range / 250)')
     .option('--time <time>', 'evaluation time (instant) or end (range): RFC 3339, Unix seconds or now-1h')
     .option('--json', 'print the raw Prometheus API response')
-    .action(async (promql: string, opts: QueryCommandOptions) => {
-      const code = await runQuery(promql, opts);
+    .action(async (promql: string, opts: QueryCommandOptions, cmd: Command) => {
+      const { url, token } = clientFor(cmd).config;
+      const code = await runQuery(promql, { ...opts, json: opts.json || formatOf(cmd) === 'json' }, { target: { url, token } });
       if (code) process.exitCode = code;
     });
 }
