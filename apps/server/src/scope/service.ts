@@ -40,6 +40,14 @@ function toCluster(r: any): Cluster {
   };
 }
 
+// What a cluster answer shows: never the sealed blobs themselves (kilobytes each), only whether
+// they are there, so listing clusters does not read every kubeconfig.
+const clusterColumns = (eb: any) => [
+  'id', 'team_id', 'name', 'kind', 'description', 'api_server', 'git_url', 'git_branch', 'git_path', 'created_at', 'updated_at',
+  eb.case().when('kubeconfig_sealed', 'is not', null).then(1).else(0).end().as('kubeconfig_sealed'),
+  eb.case().when('git_credentials_sealed', 'is not', null).then(1).else(0).end().as('git_credentials_sealed'),
+];
+
 export class ScopeService {
   constructor(private readonly store: Store, private readonly sealer: Sealer) {}
   private get db() {
@@ -82,7 +90,9 @@ export class ScopeService {
   }
 
   async getCluster(id: string): Promise<Cluster> {
-    return toCluster(await this.getClusterRow(id));
+    const r = await this.db.selectFrom('scope_cluster').select(clusterColumns).where('id', '=', id).executeTakeFirst();
+    if (!r) throw new NotFoundError(`cluster ${id} not found`, 'SCOPE_CLUSTER_NOT_FOUND');
+    return toCluster(r);
   }
 
   async teamOfCluster(id: string): Promise<string | undefined> {
@@ -134,7 +144,7 @@ export class ScopeService {
     const limit = clampLimit(q.limit);
     const after = decodeCursor(q.cursor);
     if (q.teams && q.teams.length === 0) return { items: [], nextCursor: null };
-    let sel = this.db.selectFrom('scope_cluster').selectAll().orderBy('id').limit(limit + 1);
+    let sel = this.db.selectFrom('scope_cluster').select(clusterColumns).orderBy('id').limit(limit + 1);
     if (q.teams) sel = sel.where('team_id', 'in', q.teams);
     if (q.team) sel = sel.where('team_id', '=', q.team);
     if (after !== undefined) sel = sel.where('id', '>', String(after));
