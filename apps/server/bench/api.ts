@@ -105,4 +105,19 @@ try {
 } catch (e) {
   console.log(`PostgreSQL run skipped: ${(e as Error).message}`);
 }
+// The ceiling of this machine for the same load: a bare node:http server (no framework, no auth,
+// no database) answering the same JSON body the read above returns. Syscalls are expensive on
+// this VM, so this bounds what any Node.js server can do here with autocannon on the other core.
+{
+  const port = 17900 + Math.floor(Math.random() * 90);
+  const body = JSON.stringify({ items: Array.from({ length: 5 }, (_, i) => ({ id: `01m8bjm1fhbpnm0dz36dnx2va${i}`, team: '01m8bjm1fdtj6zxcwvmh2t4awp', name: `c${i}`, kind: 'gitops', description: null, apiServer: null, hasKubeconfig: false, git: { url: 'https://git.example/x.git', branch: 'main', path: '', hasCredentials: false }, createdAt: '2026-11-26T09:22:39.729Z', updatedAt: '2026-11-26T09:22:39.729Z' })), nextCursor: null });
+  const code = `require('node:http').createServer((q, r) => { r.setHeader('content-type', 'application/json'); r.end(${JSON.stringify(body)}); }).listen(${port}, '127.0.0.1', () => process.send('up'));`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  await new Promise((r) => child.once('message', r));
+  const r = await run({ url: `http://127.0.0.1:${port}/`, duration: DURATION, connections: 50 });
+  console.log(`| (ceiling) | bare node:http, same ${body.length}-byte JSON, no auth, no database | ${Math.round(r.requests.average).toLocaleString('en')} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} non-2xx of ${r.requests.total} |`);
+  child.kill();
+}
+const { loadavg } = await import('node:os');
+console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 console.log('Target (issue #2): >= 10,000 req/s for an authenticated read, p99 <= 20 ms, on this 2-core machine.');
