@@ -63,19 +63,20 @@ async function bench(label: string, dbUrl?: string) {
       connections: 20,
       requests: [{ method: 'POST', setupRequest: (req: any) => ({ ...req, body: JSON.stringify({ team: team.id, name: `e-${process.pid}-${n++}`, cluster: 'missing', namespace: 'ns' }) }) }],
     });
-    // the write above is refused by validation of the cluster reference (400) after auth; a real insert:
+    // the write above is refused by validation of the cluster reference (400) after auth; a real
+    // insert: register a GitOps target (uniqueness check, insert, audit row)
     let m = 0;
     const insert = await run({
-      url: base + '/api/teams',
+      url: base + '/api/clusters',
       headers,
       duration: DURATION,
       connections: 20,
-      requests: [{ method: 'POST', setupRequest: (req: any) => ({ ...req, body: JSON.stringify({ name: `t-${m++}` }) }) }],
+      requests: [{ method: 'POST', setupRequest: (req: any) => ({ ...req, body: JSON.stringify({ team: team.id, name: `g-${m++}`, kind: 'gitops', git: { url: 'https://git.example/ops.git' } }) }) }],
     });
     const row = (name: string, r: autocannon.Result) =>
       `| ${label} | ${name} | ${Math.round(r.requests.average).toLocaleString('en')} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} non-2xx of ${r.requests.total} |`;
     console.log(row('authenticated read: GET /api/clusters (5 rows)', read));
-    console.log(row('authenticated write: POST /api/teams (insert + owner, transaction, audit row)', insert));
+    console.log(row('authenticated write: POST /api/clusters (check, insert, audit row)', insert));
     console.log(row('authenticated write refused by a check: POST /api/environments (400)', write));
   } finally {
     child.kill('SIGTERM');

@@ -119,6 +119,19 @@ for (const dialect of testDialects()) {
       await t.login('carol', 'carol-password-2');
     });
 
+    it('applies membership changes at once to the member\'s cached session', async () => {
+      await inject({ method: 'POST', url: '/api/users', headers: t.admin, payload: { username: 'dave', password: 'dave-password-1' } });
+      const team = (await inject({ method: 'POST', url: '/api/teams', headers: t.admin, payload: { name: 'ephemeral' } })).json().id;
+      const c = await inject({ method: 'POST', url: '/api/clusters', headers: t.admin, payload: { team, name: 'eph', kind: 'gitops', git: { url: 'https://git.example/e.git' } } });
+      const dave = await t.login('dave', 'dave-password-1');
+      expect((await inject({ url: `/api/clusters/${c.json().id}`, headers: dave })).statusCode).toBe(403);
+      await inject({ method: 'PUT', url: `/api/teams/${team}/members`, headers: t.admin, payload: { username: 'dave', role: 'viewer' } });
+      expect((await inject({ url: `/api/clusters/${c.json().id}`, headers: dave })).statusCode).toBe(200);
+      const daveId = (await inject({ url: '/api/auth/me', headers: dave })).json().user.id;
+      expect((await inject({ method: 'DELETE', url: `/api/teams/${team}/members/${daveId}`, headers: t.admin })).statusCode).toBe(200);
+      expect((await inject({ url: `/api/clusters/${c.json().id}`, headers: dave })).statusCode).toBe(403);
+    });
+
     it('writes every mutating call to the audit log, queryable by admins only', async () => {
       const r = await inject({ url: '/api/audit?limit=500', headers: t.admin });
       expect(r.statusCode).toBe(200);

@@ -218,7 +218,7 @@ export const identityRoutes: FastifyPluginAsync<IdentityRouteOptions> = async (a
       await tx.insertInto('iam_team').values(row).execute();
       await tx.insertInto('iam_team_member').values({ team_id: row.id, user_id: req.auth!.userId, role: 'owner', created_at: row.created_at }).execute();
     });
-    identity.invalidate();
+    identity.invalidateUser(req.auth!.userId);
     req.auditTarget = `team/${b.name}`;
     return reply.status(201).send({ id: row.id, name: row.name, description: row.description, createdAt: row.created_at, role: 'owner' });
   });
@@ -277,7 +277,7 @@ export const identityRoutes: FastifyPluginAsync<IdentityRouteOptions> = async (a
       await tx.deleteFrom('iam_team_member').where('team_id', '=', id).where('user_id', '=', u.id).execute();
       await tx.insertInto('iam_team_member').values({ team_id: id, user_id: u.id, role: b.role, created_at: nowIso() }).execute();
     });
-    identity.invalidate();
+    identity.invalidateUser(u.id);
     req.auditTarget = `team/${id}/member/${u.username}`;
     return { userId: u.id, username: u.username, displayName: u.display_name, role: b.role };
   });
@@ -291,7 +291,7 @@ export const identityRoutes: FastifyPluginAsync<IdentityRouteOptions> = async (a
     if (owners.length === 1 && owners[0]!.user_id === userId) throw new ConflictError('a team keeps at least one owner', 'IAM_LAST_OWNER');
     const r = await db.deleteFrom('iam_team_member').where('team_id', '=', id).where('user_id', '=', userId).executeTakeFirst();
     if (Number(r.numDeletedRows) === 0) throw new NotFoundError('no such member', 'IAM_MEMBER_NOT_FOUND');
-    identity.invalidate();
+    identity.invalidateUser(userId);
     return { ok: true };
   });
 

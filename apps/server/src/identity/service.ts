@@ -83,7 +83,7 @@ export class IdentityService {
     if (patch.password !== undefined) values.password_hash = await hashPassword(patch.password);
     await this.db.updateTable('iam_user').set(values).where('id', '=', id).execute();
     if (patch.disabled || patch.password !== undefined) await this.db.deleteFrom('iam_session').where('user_id', '=', id).execute();
-    this.cache.clear();
+    this.invalidateUser(id);
     return this.getUser(id);
   }
 
@@ -114,7 +114,7 @@ export class IdentityService {
       throw new InputError('current password is wrong', { field: 'body.currentPassword' }, 'IAM_PASSWORD_WRONG');
     }
     await this.db.updateTable('iam_user').set({ password_hash: await hashPassword(next), updated_at: nowIso() }).where('id', '=', userId).execute();
-    this.cache.clear();
+    this.invalidateUser(userId);
   }
 
   async resolveSession(sessionToken: string): Promise<Principal | null> {
@@ -163,6 +163,11 @@ export class IdentityService {
 
   invalidate(): void {
     this.cache.clear();
+  }
+
+  /** Drops the cached sessions and tokens of one user (their roles or teams changed). */
+  invalidateUser(userId: string): void {
+    for (const [k, v] of this.cache) if (v.p?.userId === userId) this.cache.delete(k);
   }
 
   async teamRoles(userId: string): Promise<Map<string, TeamRole>> {
