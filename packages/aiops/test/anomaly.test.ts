@@ -46,7 +46,35 @@ describe('streaming detectors never look ahead', () => {
     const xs = Array.from({ length: 400 }, (_, i) => Math.sin(i / 5));
     xs[300] = 5;
     const s = detectSeries(new NoveltyDetector(), xs);
-    expect(s[300]).toBe(1);
+    expect(s[300]).toBeGreaterThan(0.95);
+  });
+  // a deterministic stand-in for uniform noise in [0, 1)
+  const noise = (n: number, seed = 1) => {
+    let x = seed;
+    return Array.from({ length: n }, () => (x = (x * 48271) % 2147483647) / 2147483647);
+  };
+  it('novelty grades a range break by the series noise: a record by a hair is weak, a spike strong', () => {
+    const xs = noise(600);
+    const hi = Math.max(...xs.slice(0, 500));
+    const lo = Math.min(...xs.slice(0, 500));
+    const hair = [...xs.slice(0, 500), hi + 0.02 * (hi - lo)];
+    const spike = [...xs.slice(0, 500), hi + 3];
+    const a = detectSeries(new NoveltyDetector(), hair).at(-1)!;
+    const b = detectSeries(new NoveltyDetector(), spike).at(-1)!;
+    expect(a).toBeLessThan(0.6);
+    expect(b).toBeGreaterThan(0.95);
+  });
+  it('novelty flags a sustained shift of the mean that no single point shows', () => {
+    const base = noise(500, 7);
+    // the top fifth of the same range: every point stays inside the range seen so far
+    const shifted = noise(60, 11).map((v) => 0.8 + 0.2 * v);
+    const xs = [...base, ...shifted];
+    const s = detectSeries(new NoveltyDetector(), xs);
+    expect(Math.max(...xs.slice(500))).toBeLessThanOrEqual(Math.max(...base));
+    const before = Math.max(...s.slice(200, 500));
+    expect(Math.max(...s.slice(500))).toBeGreaterThan(Math.max(0.5, before));
+    const off = detectSeries(new NoveltyDetector({ poolSpatial: [] }), xs);
+    expect(Math.max(...off.slice(500))).toBeLessThan(Math.max(...s.slice(500)));
   });
 });
 
