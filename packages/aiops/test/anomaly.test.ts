@@ -102,3 +102,11 @@ describe('NAB scorer port', () => {
     expect(score('novelty')).toBeGreaterThan(score('nsigma'));
   });
 });
+
+describe('novelty options', () => {
+  it('refuses out-of-range options with the option named', () => {
+    expect(() => createDetector('novelty', { poolSpatial: [0] })).toThrow(/poolSpatial/);
+    expect(() => createDetector('novelty', { noiseK: -1 })).toThrow(/noiseK/);
+    expect(() => createDetector('novelty', { poolSpatial: [] })).not.toThrow();
+  });
+});

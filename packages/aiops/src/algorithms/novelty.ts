@@ -118,6 +118,12 @@ export class NoveltyDetector implements StreamingDetector {
 
   constructor(opts: NoveltyOptions = {}) {
     this.o = { ...DEF, ...opts };
+    if (!Array.isArray(this.o.poolSpatial) || !this.o.poolSpatial.every((p) => Number.isInteger(p) && p >= 1 && p <= 10_000)) {
+      throw new RangeError('poolSpatial must list integers from 1 to 10000');
+    }
+    for (const k of ['noiseK', 'noiseFloor', 'noiseRate', 'episodeZ', 'episodePrior', 'poolScore', 'poolTolerance'] as const) {
+      if (!(Number.isFinite(this.o[k]) && this.o[k] >= 0)) throw new RangeError(`${k} must be a number >= 0`);
+    }
     this.allViews = [...this.o.orders.map((k) => [1, k, this.o.levels] as [number, number, number]), ...this.o.views];
     this.counts = this.allViews.map(() => new Map());
   }
