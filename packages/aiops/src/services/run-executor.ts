@@ -82,7 +82,7 @@ export class RunExecutor {
     clearInterval(this.renewTimer);
     const at = new Date().toISOString();
     const running = [...this.active.entries()];
-    for (const [id, a] of running) {
+    for (const [, a] of running) {
       a.stop(`interrupted by a restart at ${at}: the server stopped before the run finished; submit it again`);
     }
     await Promise.allSettled(running.map(([, a]) => a.done));
