@@ -1,5 +1,5 @@
 // The platform's feature modules, in registration order. Add a package's module here.
-import { aiopsMigrations, aiopsPermissions, aiopsRoutes } from '@sreworks/aiops';
+import { aiopsMigrations, aiopsPermissions, aiopsRoutes, RunExecutor } from '@sreworks/aiops';
 import { createOamEngine, oamMigrations, oamPermissions, oamRoutes, type OamEngine } from '@sreworks/oam';
 import { lowcodeModule } from '@sreworks/lowcode';
 import { fileURLToPath } from 'node:url';
@@ -30,12 +30,22 @@ export function builtinModules(): PlatformModule[] {
       await app.register(scopeRoutes, { prefix: '/api', scope: ctx.scope });
     },
   };
+  let aiopsRuns: RunExecutor | undefined;
   const aiops: PlatformModule = {
     name: 'aiops',
     permissions: aiopsPermissions,
     migrations: aiopsMigrations,
     async routes(app, ctx) {
-      await app.register(aiopsRoutes, { prefix: '/api', store: ctx.store });
+      aiopsRuns = new RunExecutor({ store: ctx.store, log: ctx.log });
+      await app.register(aiopsRoutes, { prefix: '/api', store: ctx.store, executor: aiopsRuns });
+    },
+    // every role: runs are executed by the API process that took them, and any process may
+    // resolve the runs of one that is gone (left "running" by a restart)
+    async start() {
+      await aiopsRuns?.start();
+    },
+    async stop() {
+      await aiopsRuns?.stop();
     },
   };
   let oam: OamEngine | undefined;

@@ -3,11 +3,12 @@
 // /aiops/runs/:id. Every run is recorded in aiops_run with its parameters, an input summary,
 // the output and the timing.
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { InputError, NotFoundError, toSchema, z } from '@sreworks/kernel';
+import { NotFoundError, toSchema, z } from '@sreworks/kernel';
 import type { Store } from '@sreworks/store';
 import { DETECTORS } from './algorithms/anomaly.js';
-import { MAX_HUBER_POINTS, findPeriods, forecastSeries, mineTemplates, rootCauses, scoreAnomalies } from './services/operations.js';
-import { RunStore, type Run, type RunKind } from './services/runs.js';
+import { jobFor } from './services/jobs.js';
+import { RunExecutor } from './services/run-executor.js';
+import type { Run, RunKind } from './services/runs.js';
 import { LogStreamService, type NewPattern } from './services/log-streams.js';
 
 export interface AiopsRoutesOptions {
@@ -18,6 +19,8 @@ export interface AiopsRoutesOptions {
   onNewPattern?: (e: NewPattern) => void;
   /** request body limit of the POST routes in bytes (default 64 MiB: large inputs run in the background). */
   bodyLimit?: number;
+  /** executes and records runs; the module passes its own so its start hook resolves stale runs. */
+  executor?: RunExecutor;
 }
 
 const streamParam = z.strictObject({ stream: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).describe('stream name: letters, digits, . _ -') });
@@ -69,76 +72,6 @@ const runSchema = z.object({
 });
 const runWithResult = z.object({ run: runSchema, result: z.any().optional() });
 
-const nums = (xs: readonly (number | null)[]) => xs.map((v) => (v === null ? NaN : v));
-const cols = (r: Record<string, (number | null)[]>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, nums(v)]));
-
-type Job = { size: number; params: Record<string, unknown>; summary: Record<string, unknown>; exec: () => unknown };
-
-function summarise(vs: readonly (number | null)[]): Record<string, unknown> {
-  let n = 0;
-  let missing = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of vs) {
-    if (v === null || !Number.isFinite(v)) missing++;
-    else {
-      n++;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-  }
-  return { points: vs.length, missing, min: n ? min : null, max: n ? max : null };
-}
-
-/** Builds the job for one kind from a validated body. */
-function jobFor(kind: RunKind, body: any): Job {
-  switch (kind) {
-    case 'log-templates': {
-      const lines = body.lines as string[];
-      const bytes = lines.reduce((p, l) => p + l.length, 0);
-      const params = body.similarity === undefined ? {} : { similarity: body.similarity };
-      return { size: lines.length, params, summary: { lines: lines.length, chars: bytes }, exec: () => mineTemplates(lines, params) };
-    }
-    case 'anomalies': {
-      const detector = body.detector ?? 'novelty';
-      const params = body.params ?? {};
-      return { size: body.values.length, params: { detector, ...params }, summary: summarise(body.values), exec: () => ({ scores: scoreAnomalies(nums(body.values), detector, params) }) };
-    }
-    case 'periods': {
-      const periodogram = body.periodogram ?? 'ls';
-      if (periodogram === 'huber' && body.values.length > MAX_HUBER_POINTS) {
-        throw new InputError(`the huber periodogram is limited to ${MAX_HUBER_POINTS} points; use ls`, { field: 'body.periodogram' }, 'AIOPS_PARAMS_INVALID');
-      }
-      return { size: body.values.length, params: { periodogram }, summary: summarise(body.values), exec: () => ({ periods: findPeriods(nums(body.values), { periodogram }) }) };
-    }
-    case 'forecast':
-      return {
-        size: body.values.length,
-        params: { horizon: body.horizon, period: body.period ?? null, level: body.level ?? 0.95 },
-        summary: summarise(body.values),
-        exec: () => forecastSeries(nums(body.values), body.horizon, body.period, body.level),
-      };
-    case 'rca': {
-      const size = Object.values(body.anomalous as Record<string, unknown[]>).reduce((p, v) => p + v.length, 0) + Object.values(body.normal as Record<string, unknown[]>).reduce((p, v) => p + v.length, 0);
-      const method = body.method ?? 'combined';
-      return {
-        size,
-        params: { method },
-        summary: {
-          columns: Object.keys(body.anomalous).length,
-          normalRows: Math.max(0, ...Object.values(body.normal as Record<string, unknown[]>).map((v) => v.length)),
-          anomalousRows: Math.max(0, ...Object.values(body.anomalous as Record<string, unknown[]>).map((v) => v.length)),
-          changes: body.changes?.length ?? 0,
-          topology: body.dependsOn ? Object.keys(body.dependsOn).length : 0,
-        },
-        exec: () => ({
-          ranking: rootCauses({ normal: cols(body.normal), anomalous: cols(body.anomalous), dependsOn: body.dependsOn, changes: body.changes, logAnomalies: body.logAnomalies }, method),
-        }),
-      };
-    }
-  }
-}
-
 const SUMMARY: Record<RunKind, string> = {
   'log-templates': 'Mine log templates (one per line) with the streaming Drain-family miner',
   anomalies: 'Score each point of a series for anomaly (streaming, no look-ahead)',
@@ -149,13 +82,13 @@ const SUMMARY: Record<RunKind, string> = {
 
 export const aiopsRoutes: FastifyPluginAsync<AiopsRoutesOptions> = async (app: FastifyInstance, opts) => {
   if (!opts?.store) throw new Error('aiopsRoutes needs { store }');
-  const runs = new RunStore(opts.store);
+  // without an executor from the module (tests, embedding), the routes own one and stop it on close
+  const owned = !opts.executor;
+  const executor = opts.executor ?? new RunExecutor({ store: opts.store, log: app.log });
+  const runs = executor.runs;
   const syncLimit = opts.syncLimit ?? 50_000;
   const bodyLimit = opts.bodyLimit ?? 64 * 1024 * 1024;
-  const pending = new Set<Promise<void>>();
-  app.addHook('onClose', async () => {
-    await Promise.allSettled([...pending]);
-  });
+  if (owned) app.addHook('onClose', async () => executor.stop());
 
   const userOf = (req: FastifyRequest): string | undefined => (req as FastifyRequest & { auth?: { userId?: string } }).auth?.userId;
 
@@ -177,28 +110,15 @@ export const aiopsRoutes: FastifyPluginAsync<AiopsRoutesOptions> = async (app: F
         const job = jobFor(kind, req.body);
         const m = (req.query as { mode?: string }).mode ?? 'auto';
         const background = m === 'async' || (m === 'auto' && job.size > syncLimit);
-        const run = await runs.create(kind, job.params, job.summary, userOf(req));
+        const run = await executor.create(kind, job, userOf(req));
         (req as FastifyRequest & { auditTarget?: string }).auditTarget = `aiops-run/${run.id}`;
-        const execute = async (): Promise<{ output?: unknown; error?: unknown }> => {
-          const t0 = performance.now();
-          try {
-            const output = job.exec();
-            await runs.finish(run.id, { output, durationMs: performance.now() - t0 });
-            return { output };
-          } catch (e) {
-            await runs.finish(run.id, { error: (e as Error).message, durationMs: performance.now() - t0 });
-            return { error: e };
-          }
-        };
+        // background runs and large inputs (even in sync mode) go to a worker thread: they cannot
+        // stall the server, and the timeout can stop them
+        const execute = () => (background || job.size > syncLimit ? executor.runInWorker(run, kind, req.body) : executor.runInline(run, job));
         if (background) {
-          const p = new Promise<void>((resolve) => setImmediate(resolve))
-            .then(execute)
-            .then((r) => {
-              if (r.error) req.log.warn({ err: r.error, run: run.id }, 'aiops background run failed');
-            })
-            .catch((e) => req.log.error({ err: e, run: run.id }, 'aiops run could not be recorded'))
-            .finally(() => pending.delete(p));
-          pending.add(p);
+          void execute().then((r) => {
+            if (r.error) req.log.warn({ err: r.error, run: run.id }, 'aiops background run failed');
+          });
           return reply.code(202).send({ run });
         }
         const r = await execute();

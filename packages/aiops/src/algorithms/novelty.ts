@@ -1,11 +1,16 @@
 // A streaming novelty detector: a point is anomalous when the recent shape of the series
 // (its value, its last two values, and the means of the last 16 points in fours — each quantised
-// on the range seen so far) has never, or hardly ever, been seen before, or when the value leaves
-// the range seen so far. After an alarm, further alarms are damped for a while (one alert per
-// incident, not one per point). The raw novelty is
+// on the range seen so far) has never, or hardly ever, been seen before, or when the value (or
+// the mean of the last 16 values) leaves the range seen so far. After an alarm, further alarms
+// are damped for a while (one alert per incident, not one per point). The raw novelty is
 // turned into a probability with an "anomaly likelihood" (how unusual the recent average novelty
 // is against its own long-run distribution, Ahmad et al. 2017), so one threshold fits all series.
-// Everything is causal: each score uses only the current and earlier points.
+// Range breaks are graded by how far they go past the old extreme in units of the series' own
+// point-to-point noise: a noisy series sets new records by a hair all the time, a real spike or
+// level shift clears them by several noise steps. Likelihood alarms are discounted by how often
+// the series has produced alarms at least as strong before (a series that is often this
+// surprising is less so now). Everything is causal: each score uses only the current and
+// earlier points.
 
 import type { StreamingDetector } from './anomaly.js';
 
@@ -36,6 +41,22 @@ export interface NoveltyOptions {
   shiftWeight?: number;
   /** z (in robust σ) at which the level-shift test scores 0.5. */
   shiftZ?: number;
+  /** window lengths whose mean leaving the range of earlier such means is a range break (sustained shifts). */
+  poolSpatial?: number[];
+  /** score ceiling of a pooled range break (a single-point break reaches 1). */
+  poolScore?: number;
+  /** excess (share of the pooled range) a pooled mean needs to count. */
+  poolTolerance?: number;
+  /** excess, in noise units, at which a range break's score is halfway between noiseFloor and its ceiling (0 = not graded). */
+  noiseK?: number;
+  /** score of a range break at zero excess, as a share of its ceiling. */
+  noiseFloor?: number;
+  /** EWMA rate of the noise unit (mean absolute point-to-point change). */
+  noiseRate?: number;
+  /** likelihood z above which a run of points is an episode, whose peak is remembered (0 = off). */
+  episodeZ?: number;
+  /** prior count of the episode discount: score × (1 − stronger earlier episodes / (episodes + prior)). */
+  episodePrior?: number;
 }
 
 const DEF: Required<NoveltyOptions> = {
@@ -54,6 +75,14 @@ const DEF: Required<NoveltyOptions> = {
   // off by default: on NAB it fires along whole level shifts and costs more in false positives
   shiftWeight: 0,
   shiftZ: 6,
+  poolSpatial: [16],
+  poolScore: 0.7,
+  poolTolerance: 0.01,
+  noiseK: 1,
+  noiseFloor: 0.55,
+  noiseRate: 0.01,
+  episodeZ: 3,
+  episodePrior: 5,
 };
 
 
@@ -73,6 +102,14 @@ export class NoveltyDetector implements StreamingDetector {
   private rawSq = 0;
   private shortSum = 0;
   private sinceAlarm = Infinity;
+  // pooled range breaks: extremes of the means of the last P points, per pool length
+  private poolLo: number[] = [];
+  private poolHi: number[] = [];
+  /** noise unit: EWMA of |x(t) − x(t−1)| */
+  private noise = 0;
+  /** peak z of every finished likelihood episode, and of the current one */
+  private peaks: number[] = [];
+  private episodePeak = 0;
   private counted = 0;
   private t = 0;
 
@@ -81,6 +118,12 @@ export class NoveltyDetector implements StreamingDetector {
 
   constructor(opts: NoveltyOptions = {}) {
     this.o = { ...DEF, ...opts };
+    if (!Array.isArray(this.o.poolSpatial) || !this.o.poolSpatial.every((p) => Number.isInteger(p) && p >= 1 && p <= 10_000)) {
+      throw new RangeError('poolSpatial must list integers from 1 to 10000');
+    }
+    for (const k of ['noiseK', 'noiseFloor', 'noiseRate', 'episodeZ', 'episodePrior', 'poolScore', 'poolTolerance'] as const) {
+      if (!(Number.isFinite(this.o[k]) && this.o[k] >= 0)) throw new RangeError(`${k} must be a number >= 0`);
+    }
     this.allViews = [...this.o.orders.map((k) => [1, k, this.o.levels] as [number, number, number]), ...this.o.views];
     this.counts = this.allViews.map(() => new Map());
   }
@@ -95,7 +138,13 @@ export class NoveltyDetector implements StreamingDetector {
     const range = prevHi - prevLo;
     let spatial = 0;
     if (this.t > o.warmup && range > 0) {
-      if (value > prevHi + o.spatialTolerance * range || value < prevLo - o.spatialTolerance * range) spatial = 1;
+      const excess = Math.max(value - prevHi, prevLo - value);
+      if (excess > o.spatialTolerance * range) spatial = this.graded(1, excess / this.noise);
+    }
+    const last = this.values[this.values.length - 1];
+    if (last !== undefined) {
+      const d = Math.abs(value - last);
+      this.noise = this.noise === 0 ? d : this.noise + o.noiseRate * (d - this.noise);
     }
     if (value < this.lo) this.lo = value;
     if (value > this.hi) this.hi = value;
@@ -108,6 +157,7 @@ export class NoveltyDetector implements StreamingDetector {
       const base = this.cum[cut]!;
       this.cum = this.cum.slice(cut).map((c) => c - base);
     }
+    const pooled = this.poolBreak();
     // re-quantise when the range has grown enough that the grid is too coarse
     const r = this.hi - this.lo;
     if (this.step === 0 ? r > 0 : r / o.levels > this.step * 2) this.requantise();
@@ -137,15 +187,62 @@ export class NoveltyDetector implements StreamingDetector {
     const sd = Math.sqrt(Math.max(1e-6, this.rawSq / nc - mean * mean));
     const short = this.shortSum / Math.min(n, o.shortWindow);
     if (this.counted < 10) return 0;
-    const lik = 1 - tail((short - mean) / Math.max(sd, o.minSpread));
-    let score = logScale(lik);
+    const z = (short - mean) / Math.max(sd, o.minSpread);
+    let score = logScale(1 - tail(z)) * this.episodeDiscount(z);
     if (o.shiftWeight > 0) score = Math.max(score, o.shiftWeight * this.shiftScore());
-    if (spatial) score = 1;
+    score = Math.max(score, spatial, pooled);
     if (o.refractory > 0) {
       if (this.sinceAlarm < o.refractory) score *= this.sinceAlarm / o.refractory;
       this.sinceAlarm = score >= 0.5 ? 0 : this.sinceAlarm + 1;
     }
     return score;
+  }
+
+  /** A range break's score: from noiseFloor × ceiling at no excess towards the ceiling, halfway at noiseK noise units. */
+  private graded(ceiling: number, units: number): number {
+    const k = this.o.noiseK;
+    if (!(k > 0) || !Number.isFinite(units)) return ceiling;
+    const f = this.o.noiseFloor;
+    return ceiling * (f + (1 - f) * (units / (units + k)));
+  }
+
+  /** The largest pooled range break at this point (0 if none); updates the pooled extremes. */
+  private poolBreak(): number {
+    const o = this.o;
+    const n = this.values.length;
+    let out = 0;
+    o.poolSpatial.forEach((P, j) => {
+      if (n < P) return;
+      const m = (this.cum[n]! - this.cum[n - P]!) / P;
+      const lo = this.poolLo[j] ?? Infinity;
+      const hi = this.poolHi[j] ?? -Infinity;
+      const r = hi - lo;
+      const excess = Math.max(m - hi, lo - m);
+      // the noise of a mean of P points is about 1/√P of a point's
+      if (this.t > o.warmup && r > 0 && excess > o.poolTolerance * r) out = Math.max(out, this.graded(o.poolScore, excess / (this.noise / Math.sqrt(P))));
+      if (m < lo) this.poolLo[j] = m;
+      if (m > hi) this.poolHi[j] = m;
+    });
+    return out;
+  }
+
+  /** Share of earlier likelihood episodes weaker than z (with a prior); tracks episode peaks. */
+  private episodeDiscount(z: number): number {
+    const o = this.o;
+    if (!(o.episodeZ > 0)) return 1;
+    if (z < o.episodeZ) {
+      if (this.episodePeak > 0) {
+        this.peaks.push(this.episodePeak);
+        // bounded work per point on endless streams: the most recent episodes speak for the series
+        if (this.peaks.length > 512) this.peaks.shift();
+      }
+      this.episodePeak = 0;
+      return 1;
+    }
+    if (z > this.episodePeak) this.episodePeak = z;
+    let stronger = 0;
+    for (const p of this.peaks) if (p >= z) stronger++;
+    return 1 - stronger / (this.peaks.length + o.episodePrior);
   }
 
   /** Robust z of the mean of the last few points against the median/MAD of the long window. */

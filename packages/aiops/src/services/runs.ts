@@ -1,5 +1,9 @@
 // Recorded AIOps runs (table aiops_run): what ran, on what (a summary, not the data), with which
-// parameters, what it returned, and how long it took.
+// parameters, what it returned, and how long it took. A running run names the process executing
+// it (`owner`), holds a lease that process renews, and has a deadline: a run whose process died
+// (restart, crash, kill -9) or that overran its deadline is resolved as failed by the next sweep
+// instead of staying "running" forever. Runs cannot be resumed: only a summary of the input is
+// kept, so the message asks the user to submit it again.
 import { newId } from '@sreworks/kernel';
 import { clampLimit, columnTypes, decodeCursor, fromJson, nowIso, sql, toJson, toPage, type Migration, type Page, type Store } from '@sreworks/store';
 
@@ -28,7 +32,35 @@ export const runMigrations: Migration[] = [
       await db.schema.dropTable('aiops_run').execute();
     },
   },
+  {
+    name: '20261126_03_aiops_run_lease',
+    async up(db, d) {
+      const t = columnTypes(d);
+      // one column per statement: SQLite adds a single column per ALTER TABLE
+      await db.schema.alterTable('aiops_run').addColumn('owner', sql.raw('varchar(128)')).execute();
+      await db.schema.alterTable('aiops_run').addColumn('lease_until', sql.raw(t.ts)).execute();
+      await db.schema.alterTable('aiops_run').addColumn('deadline_at', sql.raw(t.ts)).execute();
+      await db.schema.createIndex('aiops_run_status').on('aiops_run').columns(['status']).execute();
+    },
+    async down(db) {
+      await db.schema.dropIndex('aiops_run_status').on('aiops_run').execute();
+      for (const c of ['deadline_at', 'lease_until', 'owner']) await db.schema.alterTable('aiops_run').dropColumn(c).execute();
+    },
+  },
 ];
+
+/** Who executes a run: this process's instance, with the host and pid to tell a dead one. */
+export interface RunOwner {
+  /** `<host>/<pid>/<instance id>` */
+  id: string;
+  host: string;
+  pid: number;
+}
+
+export function parseOwner(id: string): RunOwner | undefined {
+  const m = /^(.*)\/(\d+)\/([^/]+)$/.exec(id);
+  return m ? { id, host: m[1]!, pid: Number(m[2]) } : undefined;
+}
 
 export type RunKind = 'log-templates' | 'anomalies' | 'periods' | 'forecast' | 'rca';
 export type RunStatus = 'running' | 'succeeded' | 'failed';
@@ -61,11 +93,23 @@ function toRun(r: Record<string, unknown>): Run {
   };
 }
 
+function timedOut(createdAt: string, at: string): string {
+  const s = Math.round((Date.parse(at) - Date.parse(createdAt)) / 1000);
+  return `timed out: still running ${s} s after it started (at ${at}); submit a smaller input`;
+}
+
 /** Repository of runs over the platform store. */
 export class RunStore {
   constructor(private readonly store: Store) {}
 
-  async create(kind: RunKind, params: Record<string, unknown>, inputSummary: Record<string, unknown>, createdBy?: string): Promise<Run> {
+  async create(
+    kind: RunKind,
+    params: Record<string, unknown>,
+    inputSummary: Record<string, unknown>,
+    createdBy?: string,
+    lease?: { owner: string; leaseMs: number; timeoutMs: number },
+  ): Promise<Run> {
+    const now = Date.now();
     const row = {
       id: newId(),
       kind,
@@ -78,13 +122,17 @@ export class RunStore {
       created_at: nowIso(),
       finished_at: null,
       duration_ms: null,
+      owner: lease?.owner ?? null,
+      lease_until: lease ? new Date(now + lease.leaseMs).toISOString() : null,
+      deadline_at: lease ? new Date(now + lease.timeoutMs).toISOString() : null,
     };
     await this.store.db.insertInto('aiops_run').values(row).execute();
     return toRun(row);
   }
 
-  async finish(id: string, outcome: { output?: unknown; error?: string; durationMs: number }): Promise<void> {
-    await this.store.db
+  /** Records the outcome of a run still running; false when it was already resolved (e.g. timed out). */
+  async finish(id: string, outcome: { output?: unknown; error?: string; durationMs: number }): Promise<boolean> {
+    const r = await this.store.db
       .updateTable('aiops_run')
       .set({
         status: outcome.error === undefined ? 'succeeded' : 'failed',
@@ -92,9 +140,60 @@ export class RunStore {
         error: outcome.error ?? null,
         finished_at: nowIso(),
         duration_ms: outcome.durationMs,
+        lease_until: null,
       })
       .where('id', '=', id)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Extends the lease of every run the owner is executing. */
+  async renew(owner: string, leaseMs: number): Promise<void> {
+    await this.store.db
+      .updateTable('aiops_run')
+      .set({ lease_until: new Date(Date.now() + leaseMs).toISOString() })
+      .where('owner', '=', owner)
+      .where('status', '=', 'running')
       .execute();
+  }
+
+  /**
+   * Fails every running run whose process is gone or whose deadline passed; returns them.
+   * A process is gone when its lease expired, when the run has no owner (written before leases),
+   * or at once when it ran on this host under a pid that is no longer alive or is now ours (a
+   * restarted container keeps its host name and often its pid). `alive` tells a pid's liveness.
+   */
+  async resolveStale(self: RunOwner, alive: (pid: number) => boolean, now = new Date()): Promise<{ id: string; error: string }[]> {
+    const at = now.toISOString();
+    const rows = await this.store.db.selectFrom('aiops_run').select(['id', 'owner', 'lease_until', 'deadline_at', 'created_at']).where('status', '=', 'running').execute();
+    const done: { id: string; error: string }[] = [];
+    for (const r of rows) {
+      const owner = r.owner === null || r.owner === undefined ? undefined : String(r.owner);
+      if (owner === self.id) {
+        if (r.deadline_at && String(r.deadline_at) < at) done.push({ id: String(r.id), error: timedOut(String(r.created_at), at) });
+        continue;
+      }
+      const o = owner === undefined ? undefined : parseOwner(owner);
+      const gone =
+        o === undefined || !r.lease_until || String(r.lease_until) < at || (o.host === self.host && (o.pid === self.pid || !alive(o.pid)));
+      if (gone) done.push({ id: String(r.id), error: `interrupted by a restart at ${at}: the process running it stopped before it finished; submit it again` });
+      else if (r.deadline_at && String(r.deadline_at) < at) done.push({ id: String(r.id), error: timedOut(String(r.created_at), at) });
+    }
+    const resolved: { id: string; error: string }[] = [];
+    for (const d of done) if (await this.fail(d.id, d.error, at)) resolved.push(d);
+    return resolved;
+  }
+
+  /** Fails a run still running (no-op, false, when it has finished meanwhile). */
+  async fail(id: string, error: string, at = nowIso()): Promise<boolean> {
+    const r = await this.store.db
+      .updateTable('aiops_run')
+      .set({ status: 'failed', error, output: null, finished_at: at, lease_until: null })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   async get(id: string): Promise<{ run: Run; output: unknown } | undefined> {
