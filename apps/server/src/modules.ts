@@ -48,7 +48,7 @@ export function builtinModules(): PlatformModule[] {
       await app.register(oamRoutes, { prefix: '/api', oam });
     },
     async start(ctx) {
-      if (ctx.config.roles.has('worker')) oam?.executor.start();
+      if (ctx.config.roles.has('worker')) oam?.start();
     },
     async stop() {
       await oam?.close();

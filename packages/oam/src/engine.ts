@@ -6,8 +6,7 @@ import { StoreDefinitionRegistry } from './store/definitions.js';
 import { AppService } from './service/apps.js';
 import { DeploymentExecutor, type ExecutorOptions } from './execute/executor.js';
 import type { TargetResolver } from './execute/types.js';
-import { BuildService } from './service/builds.js';
-import type { SecretResolver } from './builds/runner.js';
+import { BuildService, type TeamSecretResolver } from './service/builds.js';
 
 export interface OamEngine {
   registry: StoreDefinitionRegistry;
@@ -16,18 +15,32 @@ export interface OamEngine {
   executor: DeploymentExecutor;
   render(): Promise<RenderEngine>;
   targets: TargetResolver;
+  /** Background work of a worker: run queued deployments, follow builds nobody follows (after a restart). */
+  start(): void;
   close(): Promise<void>;
 }
 
-export async function createOamEngine(opts: { store: Store; targets: TargetResolver; log?: ExecutorOptions['log']; healthTimeoutMs?: number; pollMs?: number; leaseMs?: number; secrets?: SecretResolver }): Promise<OamEngine> {
+export interface OamEngineOptions {
+  store: Store;
+  targets: TargetResolver;
+  log?: ExecutorOptions['log'];
+  healthTimeoutMs?: number;
+  pollMs?: number;
+  leaseMs?: number;
+  /** Build secrets by team and name (plaintext); overrides the sealed store. */
+  secrets?: TeamSecretResolver;
+  /** Build options: poll interval, lease, grace added to a build's timeout. */
+  builds?: { pollMs?: number; leaseMs?: number; deadlineGraceMs?: number };
+}
+
+export async function createOamEngine(opts: OamEngineOptions): Promise<OamEngine> {
   const registry = await StoreDefinitionRegistry.open(opts.store);
   let engine: Promise<RenderEngine> | undefined;
   const render = () => (engine ??= RenderEngine.create());
   const kick = { fn: () => {} };
   const apps = new AppService(opts.store, registry, opts.targets, render, () => kick.fn());
   const executor = new DeploymentExecutor({ store: opts.store, apps, targets: opts.targets, engine: render, log: opts.log, healthTimeoutMs: opts.healthTimeoutMs, pollMs: opts.pollMs, leaseMs: opts.leaseMs });
-  const builds = new BuildService(opts.store, apps, opts.targets, opts.secrets, opts.log);
-  await builds.markLost();
+  const builds = new BuildService({ store: opts.store, apps, targets: opts.targets, secrets: opts.secrets, log: opts.log, ...opts.builds });
   kick.fn = () => executor.kick();
   return {
     registry,
@@ -36,9 +49,13 @@ export async function createOamEngine(opts: { store: Store; targets: TargetResol
     executor,
     render,
     targets: opts.targets,
+    start() {
+      executor.start();
+      builds.startResuming();
+    },
     async close() {
       await executor.stop();
-      await builds.idle();
+      await builds.stop();
       if (engine) (await engine).dispose();
     },
   };

@@ -123,3 +123,16 @@ oamMigrations.push({
       .execute();
   },
 });
+
+// Builds survive a restart: a lease says which process follows a build (another one, or the same
+// after a restart, takes over when it expires) and a deadline ends every wait.
+oamMigrations.push({
+  name: '20261126_12_oam_build_lease',
+  async up(db, d) {
+    const t = columnTypes(d);
+    await db.schema.alterTable('oam_build').addColumn('lease_owner', sql.raw('varchar(64)')).execute();
+    await db.schema.alterTable('oam_build').addColumn('lease_until', sql.raw(t.ts)).execute();
+    await db.schema.alterTable('oam_build').addColumn('deadline_at', sql.raw(t.ts)).execute();
+    await db.schema.createIndex('oam_build_status').on('oam_build').column('status').execute();
+  },
+});
