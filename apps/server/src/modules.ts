@@ -44,7 +44,7 @@ export function builtinModules(): PlatformModule[] {
     permissions: oamPermissions,
     migrations: oamMigrations,
     async routes(app, ctx) {
-      oam = await createOamEngine({ store: ctx.store, targets: platformTargets(ctx), log: ctx.log });
+      oam = await createOamEngine({ store: ctx.store, targets: platformTargets(ctx), log: ctx.log, sealer: ctx.sealer });
       await app.register(oamRoutes, { prefix: '/api', oam });
     },
     async start(ctx) {

@@ -55,3 +55,4 @@ export { createOamEngine, type OamEngine, type OamEngineOptions } from './engine
 export { oamPermissions } from './permissions.js';
 export { oamRoutes } from './routes.js';
 export { BuildService, type BuildRecord, type BuildServiceOptions, type TeamSecretResolver } from './service/builds.js';
+export { BuildSecretStore, normaliseBuildSecret, BUILD_SECRET_KINDS, type BuildSecretInfo, type BuildSecretKind } from './service/build-secrets.js';

@@ -6,6 +6,7 @@ import { InputError, errorResponses, pageSchema, toSchema, z } from '@sreworks/k
 import { definitionsFromYaml } from './definitions/loader.js';
 import { importPlugin } from './definitions/plugin.js';
 import { DEFINITION_KINDS, type Definition, type DefinitionKind } from './definitions/types.js';
+import { BUILD_SECRET_KINDS, BuildSecretName, GitSecretData, RegistrySecretData, type BuildSecretKind } from './service/build-secrets.js';
 
 const KINDS = Object.values(DEFINITION_KINDS) as DefinitionKind[];
 import type { OamEngine } from './engine.js';
@@ -183,6 +184,43 @@ export const oamRoutes: FastifyPluginAsync<{ oam: OamEngine }> = async (app, { o
     config: { permission: 'app.read', team: (req: any) => oam.builds.teamOf((req.params as { id: string }).id) },
     schema: { tags, summary: 'A build with its status, logs and image digest', params: IdParams, response: { 200: toSchema(Build, 'output'), ...errors } },
   }, async (req) => oam.builds.get((req.params as { id: string }).id));
+
+  // ---- build secrets: write-only credentials; responses carry names, kinds and field names only
+  const secrets = oam.buildSecrets;
+  if (secrets) {
+    const SecretInfo = z.object({ team: z.string(), name: z.string(), kind: z.enum(BUILD_SECRET_KINDS), fields: z.array(z.string()), createdAt: z.string(), updatedAt: z.string(), updatedBy: z.string().nullable() });
+    const SecretParams = toSchema(z.strictObject({ team: Id, name: BuildSecretName }));
+    const paramTeam = (req: any) => (req.params as { team: string }).team;
+    app.get('/oam/build-secrets', {
+      config: { permission: 'build-secret.read', team: (req: any) => (req.query as { team?: string }).team },
+      schema: { tags, summary: 'Build secrets of your teams (never their values)', querystring: toSchema(z.strictObject({ team: Id.optional() })), response: { 200: page(SecretInfo), ...errors } },
+    }, async (req) => {
+      const team = (req.query as { team?: string }).team;
+      return { items: await secrets.list(team ? [team] : (req.auth!.teamsWith('read') as string[] | undefined)), nextCursor: null };
+    });
+    app.put('/oam/build-secrets/:team/:name', {
+      config: { permission: 'build-secret.write', team: paramTeam },
+      schema: {
+        tags, summary: 'Create or replace a build secret: registry (dockerconfigjson, or registry/username/password) or git (token, or username/password); sealed at rest', params: SecretParams,
+        body: toSchema(z.strictObject({ kind: z.enum(BUILD_SECRET_KINDS), data: z.union([RegistrySecretData, GitSecretData]).describe('the credentials; never returned') })),
+        response: { 200: toSchema(SecretInfo, 'output'), ...errors },
+      },
+    }, async (req) => {
+      const p = req.params as { team: string; name: string };
+      const b = req.body as { kind: BuildSecretKind; data: unknown };
+      req.auditTarget = `build-secret/${p.team}/${p.name}`;
+      return secrets.set(p.team, p.name, b.kind, b.data, req.auth!.username);
+    });
+    app.delete('/oam/build-secrets/:team/:name', {
+      config: { permission: 'build-secret.delete', team: paramTeam },
+      schema: { tags, summary: 'Delete a build secret (builds naming it then fail to start)', params: SecretParams, response: { 200: toSchema(z.object({ ok: z.boolean() }), 'output'), ...errors } },
+    }, async (req) => {
+      const p = req.params as { team: string; name: string };
+      req.auditTarget = `build-secret/${p.team}/${p.name}`;
+      await secrets.delete(p.team, p.name);
+      return { ok: true };
+    });
+  }
 
   // ---- definitions
   app.get('/oam/definitions', {

@@ -215,6 +215,18 @@ export class BuildRunner {
     }
   }
 
+  /**
+   * Delete the credential Secrets the build mounted (docker config, git) once it has ended;
+   * they are owned by the Job too, but should not outlive the build by the Job's TTL.
+   */
+  async cleanup(h: Pick<BuildHandle, 'namespace' | 'jobName'>): Promise<string[]> {
+    const gone: string[] = [];
+    for (const name of [`${h.jobName}-docker`, `${h.jobName}-git`]) {
+      if (await this.t.client.delete({ apiVersion: 'v1', kind: 'Secret', namespace: h.namespace, name })) gone.push(name);
+    }
+    return gone;
+  }
+
   /** Where the build's Job is (or will be): its name is a function of the build id. */
   jobRef(input: unknown, buildId: string): { namespace: string; jobName: string } {
     const { jobName, namespace } = renderKanikoJob(parseBuildSpec(input), { buildId, namespace: this.namespace });

@@ -10,7 +10,7 @@
 import { hostname } from 'node:os';
 import { InputError, NotFoundError, PlatformError, newId } from '@sreworks/kernel';
 import { fromJson, nowIso, toJson, type Store } from '@sreworks/store';
-import { BuildRunner, type BuildStatus, type SecretResolver } from '../builds/runner.js';
+import { BuildRunner, type BuildStatus } from '../builds/runner.js';
 import { parseBuildSpec, type BuildSpec } from '../builds/spec.js';
 import { KubernetesTarget } from '../targets/kubernetes.js';
 import type { TargetResolver } from '../execute/types.js';
@@ -202,6 +202,7 @@ export class BuildService {
           }
         },
       });
+      await this.cleanup(runner, h, id);
       await this.finish(id, r.phase, { message: r.message, digest: r.digest ?? null, image: r.imageWithDigest ?? null, logs: r.logs.slice(-MAX_LOG) });
     } catch (e) {
       if (e instanceof LeaseLost) return;
@@ -216,7 +217,17 @@ export class BuildService {
         const deleted = await this.deleteJob(runner, job, spec, id);
         if (deleted && !/deleted/.test(message)) message += `; job ${deleted} deleted`;
       }
+      if (runner) await this.cleanup(runner, job ?? runner.jobRef(spec, id), id);
       await this.finish(id, 'failed', { message: message.slice(0, 4000), logs });
+    }
+  }
+
+  /** The build's credentials leave the build cluster with the build. */
+  private async cleanup(runner: BuildRunner, ref: { namespace: string; jobName: string }, id: string): Promise<void> {
+    try {
+      await runner.cleanup(ref);
+    } catch (err) {
+      this.o.log?.error({ err, build: id }, 'deleting the build credential secrets failed (the Job owns them; they go with it)');
     }
   }
 

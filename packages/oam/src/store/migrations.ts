@@ -136,3 +136,24 @@ oamMigrations.push({
     await db.schema.createIndex('oam_build_status').on('oam_build').column('status').execute();
   },
 });
+
+// A team's build credentials (git, registry), sealed with the kernel Sealer.
+oamMigrations.push({
+  name: '20261126_13_oam_build_secrets',
+  async up(db, d) {
+    const t = columnTypes(d);
+    await db.schema
+      .createTable('oam_build_secret')
+      .addColumn('id', sql.raw(t.id), (c) => c.primaryKey())
+      .addColumn('team_id', sql.raw(t.id), (c) => c.notNull())
+      .addColumn('name', sql.raw('varchar(63)'), (c) => c.notNull())
+      .addColumn('kind', sql.raw('varchar(16)'), (c) => c.notNull())
+      .addColumn('value_sealed', sql.raw(t.text), (c) => c.notNull())
+      .addColumn('fields', sql.raw('varchar(255)'), (c) => c.notNull())
+      .addColumn('created_at', sql.raw(t.ts), (c) => c.notNull())
+      .addColumn('updated_at', sql.raw(t.ts), (c) => c.notNull())
+      .addColumn('updated_by', sql.raw('varchar(64)'))
+      .addUniqueConstraint('oam_build_secret_team_name', ['team_id', 'name'])
+      .execute();
+  },
+});
