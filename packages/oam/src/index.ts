@@ -29,6 +29,7 @@ export {
   type RenderResult,
   type RenderedComponent,
   type RenderedObject,
+  type RenderedPlacement,
   type HealthResult,
   type LiveState,
   type K8sObject,
