@@ -23,7 +23,8 @@ const Deployment = z.object({
 const Obj = z.record(z.string(), z.any());
 const Rendered = z.object({
   app: z.string(), namespace: z.string(), cluster: z.string(), environments: z.array(z.string()),
-  objects: z.array(z.object({ component: z.string(), trait: z.string().optional(), stage: z.string(), role: z.string(), object: Obj })),
+  objects: z.array(z.object({ component: z.string(), trait: z.string().optional(), stage: z.string(), role: z.string(), cluster: z.string().optional(), step: z.string().optional(), object: Obj })),
+  placements: z.array(z.object({ step: z.string().optional(), cluster: z.string(), namespace: z.string(), overrides: z.array(z.string()), components: z.array(z.string()), objects: z.number() })),
   definitions: z.array(z.object({ kind: z.string(), name: z.string(), version: z.string() })),
   plan: z.object({ nodes: z.array(Obj), edges: z.array(Obj), layers: z.array(z.array(z.string())), componentOrder: z.array(z.string()) }),
 });
@@ -75,7 +76,8 @@ export const oamRoutes: FastifyPluginAsync<{ oam: OamEngine }> = async (app, { o
 
   const renderOut = (r: Awaited<ReturnType<typeof apps.render>>) => ({
     app: r.app, namespace: r.namespace, cluster: r.cluster, environments: r.environments,
-    objects: r.objects.map((o) => ({ component: o.component, trait: o.trait, stage: o.stage, role: o.role, object: o.object })),
+    objects: r.objects.map((o) => ({ component: o.component, trait: o.trait, stage: o.stage, role: o.role, cluster: o.cluster, step: o.step, object: o.object })),
+    placements: r.placements.map((p) => ({ step: p.step, cluster: p.cluster, namespace: p.namespace, overrides: p.overrides, components: p.components.map((c) => c.name), objects: p.components.reduce((n, c) => n + c.objects.length, 0) })),
     definitions: r.definitions, plan: r.plan,
   });
 
