@@ -3,6 +3,7 @@ import { ApiError } from './client.js';
 import { registerPlatformCommands } from './commands/platform.js';
 import { registerAiopsCommands } from './commands/aiops.js';
 import { registerAppCommands } from './commands/app.js';
+import { registerBuildCommands } from './commands/build.js';
 import { registerRenderCommands } from './commands/render.js';
 import { registerQueryCommands } from './commands/query.js';
 import { registerDataCommands } from './commands/data.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerPlatformCommands(program);
   registerAiopsCommands(program);
   registerAppCommands(program);
+  registerBuildCommands(program);
   registerRenderCommands(program);
   registerQueryCommands(program);
   registerDataCommands(program);

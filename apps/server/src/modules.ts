@@ -54,11 +54,11 @@ export function builtinModules(): PlatformModule[] {
     permissions: oamPermissions,
     migrations: oamMigrations,
     async routes(app, ctx) {
-      oam = await createOamEngine({ store: ctx.store, targets: platformTargets(ctx), log: ctx.log });
+      oam = await createOamEngine({ store: ctx.store, targets: platformTargets(ctx), log: ctx.log, sealer: ctx.sealer });
       await app.register(oamRoutes, { prefix: '/api', oam });
     },
     async start(ctx) {
-      if (ctx.config.roles.has('worker')) oam?.executor.start();
+      if (ctx.config.roles.has('worker')) oam?.start();
     },
     async stop() {
       await oam?.close();

@@ -29,6 +29,7 @@ export {
   type RenderResult,
   type RenderedComponent,
   type RenderedObject,
+  type RenderedPlacement,
   type HealthResult,
   type LiveState,
   type K8sObject,
@@ -51,7 +52,8 @@ export { StoreDefinitionRegistry } from './store/definitions.js';
 export { AppService, type AppRecord, type RevisionRecord, type DeploymentRecord } from './service/apps.js';
 export { DeploymentExecutor, parseDuration, type ExecutorOptions } from './execute/executor.js';
 export type { DeployEnv, TargetResolver, DeploymentStatus, NodeStatus, StoredObject } from './execute/types.js';
-export { createOamEngine, type OamEngine } from './engine.js';
+export { createOamEngine, type OamEngine, type OamEngineOptions } from './engine.js';
 export { oamPermissions } from './permissions.js';
 export { oamRoutes } from './routes.js';
-export { BuildService, type BuildRecord } from './service/builds.js';
+export { BuildService, type BuildRecord, type BuildServiceOptions, type TeamSecretResolver } from './service/builds.js';
+export { BuildSecretStore, normaliseBuildSecret, BUILD_SECRET_KINDS, type BuildSecretInfo, type BuildSecretKind } from './service/build-secrets.js';

@@ -6,6 +6,7 @@ import { InputError, errorResponses, pageSchema, toSchema, z } from '@sreworks/k
 import { definitionsFromYaml } from './definitions/loader.js';
 import { importPlugin } from './definitions/plugin.js';
 import { DEFINITION_KINDS, type Definition, type DefinitionKind } from './definitions/types.js';
+import { BUILD_SECRET_KINDS, BuildSecretName, GitSecretData, RegistrySecretData, type BuildSecretKind } from './service/build-secrets.js';
 
 const KINDS = Object.values(DEFINITION_KINDS) as DefinitionKind[];
 import type { OamEngine } from './engine.js';
@@ -22,7 +23,8 @@ const Deployment = z.object({
 const Obj = z.record(z.string(), z.any());
 const Rendered = z.object({
   app: z.string(), namespace: z.string(), cluster: z.string(), environments: z.array(z.string()),
-  objects: z.array(z.object({ component: z.string(), trait: z.string().optional(), stage: z.string(), role: z.string(), object: Obj })),
+  objects: z.array(z.object({ component: z.string(), trait: z.string().optional(), stage: z.string(), role: z.string(), cluster: z.string().optional(), step: z.string().optional(), object: Obj })),
+  placements: z.array(z.object({ step: z.string().optional(), cluster: z.string(), namespace: z.string(), overrides: z.array(z.string()), components: z.array(z.string()), objects: z.number() })),
   definitions: z.array(z.object({ kind: z.string(), name: z.string(), version: z.string() })),
   plan: z.object({ nodes: z.array(Obj), edges: z.array(Obj), layers: z.array(z.array(z.string())), componentOrder: z.array(z.string()) }),
 });
@@ -74,7 +76,8 @@ export const oamRoutes: FastifyPluginAsync<{ oam: OamEngine }> = async (app, { o
 
   const renderOut = (r: Awaited<ReturnType<typeof apps.render>>) => ({
     app: r.app, namespace: r.namespace, cluster: r.cluster, environments: r.environments,
-    objects: r.objects.map((o) => ({ component: o.component, trait: o.trait, stage: o.stage, role: o.role, object: o.object })),
+    objects: r.objects.map((o) => ({ component: o.component, trait: o.trait, stage: o.stage, role: o.role, cluster: o.cluster, step: o.step, object: o.object })),
+    placements: r.placements.map((p) => ({ step: p.step, cluster: p.cluster, namespace: p.namespace, overrides: p.overrides, components: p.components.map((c) => c.name), objects: p.components.reduce((n, c) => n + c.objects.length, 0) })),
     definitions: r.definitions, plan: r.plan,
   });
 
@@ -183,6 +186,43 @@ export const oamRoutes: FastifyPluginAsync<{ oam: OamEngine }> = async (app, { o
     config: { permission: 'app.read', team: (req: any) => oam.builds.teamOf((req.params as { id: string }).id) },
     schema: { tags, summary: 'A build with its status, logs and image digest', params: IdParams, response: { 200: toSchema(Build, 'output'), ...errors } },
   }, async (req) => oam.builds.get((req.params as { id: string }).id));
+
+  // ---- build secrets: write-only credentials; responses carry names, kinds and field names only
+  const secrets = oam.buildSecrets;
+  if (secrets) {
+    const SecretInfo = z.object({ team: z.string(), name: z.string(), kind: z.enum(BUILD_SECRET_KINDS), fields: z.array(z.string()), createdAt: z.string(), updatedAt: z.string(), updatedBy: z.string().nullable() });
+    const SecretParams = toSchema(z.strictObject({ team: Id, name: BuildSecretName }));
+    const paramTeam = (req: any) => (req.params as { team: string }).team;
+    app.get('/oam/build-secrets', {
+      config: { permission: 'build-secret.read', team: (req: any) => (req.query as { team?: string }).team },
+      schema: { tags, summary: 'Build secrets of your teams (never their values)', querystring: toSchema(z.strictObject({ team: Id.optional() })), response: { 200: page(SecretInfo), ...errors } },
+    }, async (req) => {
+      const team = (req.query as { team?: string }).team;
+      return { items: await secrets.list(team ? [team] : (req.auth!.teamsWith('read') as string[] | undefined)), nextCursor: null };
+    });
+    app.put('/oam/build-secrets/:team/:name', {
+      config: { permission: 'build-secret.write', team: paramTeam },
+      schema: {
+        tags, summary: 'Create or replace a build secret: registry (dockerconfigjson, or registry/username/password) or git (token, or username/password); sealed at rest', params: SecretParams,
+        body: toSchema(z.strictObject({ kind: z.enum(BUILD_SECRET_KINDS), data: z.union([RegistrySecretData, GitSecretData]).describe('the credentials; never returned') })),
+        response: { 200: toSchema(SecretInfo, 'output'), ...errors },
+      },
+    }, async (req) => {
+      const p = req.params as { team: string; name: string };
+      const b = req.body as { kind: BuildSecretKind; data: unknown };
+      req.auditTarget = `build-secret/${p.team}/${p.name}`;
+      return secrets.set(p.team, p.name, b.kind, b.data, req.auth!.username);
+    });
+    app.delete('/oam/build-secrets/:team/:name', {
+      config: { permission: 'build-secret.delete', team: paramTeam },
+      schema: { tags, summary: 'Delete a build secret (builds naming it then fail to start)', params: SecretParams, response: { 200: toSchema(z.object({ ok: z.boolean() }), 'output'), ...errors } },
+    }, async (req) => {
+      const p = req.params as { team: string; name: string };
+      req.auditTarget = `build-secret/${p.team}/${p.name}`;
+      await secrets.delete(p.team, p.name);
+      return { ok: true };
+    });
+  }
 
   // ---- definitions
   app.get('/oam/definitions', {

@@ -151,10 +151,15 @@ export function registerAppCommands(program: Command): void {
     .option('--ref <ref>', 'branch, tags/v1 or refs/…', 'main')
     .option('--dockerfile <path>', 'Dockerfile path', 'Dockerfile')
     .option('--context <dir>', 'context directory in the repository', '.')
+    .option('--git-secret <name>', 'build secret (kind git) with the repository credentials')
+    .option('--push-secret <name>', 'build secret (kind registry) with the push credentials')
     .option('--wait', 'follow until the build ends, then print its logs')
     .action(async (ref: string, o, cmd: Command) => {
       const c = client(cmd);
-      const build = { name: o.component, git: { url: o.gitUrl, ref: o.ref }, dockerfile: o.dockerfile, context: o.context, image: o.image };
+      const build = {
+        name: o.component, git: { url: o.gitUrl, ref: o.ref, ...(o.gitSecret ? { credentialsSecret: o.gitSecret } : {}) },
+        dockerfile: o.dockerfile, context: o.context, image: o.image, ...(o.pushSecret ? { pushSecret: o.pushSecret } : {}),
+      };
       let b = await c.request('POST', `/api/oam/apps/${enc(await appId(c, ref))}/builds`, { component: o.component, env: await envId(c, o.env), build });
       while (o.wait && ['pending', 'running'].includes(b.status)) {
         await new Promise((r) => setTimeout(r, 1000));

@@ -29,6 +29,11 @@ export const LABEL_BUILD = 'sreworks.io/build';
 export const LABEL_BUILD_ID = 'sreworks.io/build-id';
 export const KANIKO_CONTAINER = 'kaniko';
 
+/** The build id as a label value (63 characters of [A-Za-z0-9_.-]). */
+export function buildIdLabel(buildId: string): string {
+  return buildId.slice(0, 63).replace(/[^A-Za-z0-9_.-]/g, '-');
+}
+
 function registryOf(image: string): string {
   const first = image.split('/')[0];
   return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'https://index.docker.io/v1/';
@@ -60,7 +65,7 @@ export function renderKanikoJob(spec: BuildSpec, opts: { buildId: string; namesp
   const ns = spec.namespace ?? opts.namespace;
   const suffix = createHash('sha256').update(opts.buildId).digest('hex').slice(0, 8);
   const jobName = `build-${spec.name}-${suffix}`.slice(0, 63).replace(/-+$/, '');
-  const labels = { [LABEL_BUILD]: spec.name, [LABEL_BUILD_ID]: opts.buildId.slice(0, 63).replace(/[^A-Za-z0-9_.-]/g, '-'), 'app.kubernetes.io/managed-by': 'sreworks' };
+  const labels = { [LABEL_BUILD]: spec.name, [LABEL_BUILD_ID]: buildIdLabel(opts.buildId), 'app.kubernetes.io/managed-by': 'sreworks' };
   const args = [
     `--context=${kanikoContext(spec)}`,
     ...(spec.context && spec.context !== '.' ? [`--context-sub-path=${spec.context}`] : []),

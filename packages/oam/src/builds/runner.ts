@@ -3,10 +3,10 @@
 
 import { randomUUID } from 'node:crypto';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { InputError, PlatformError } from '@sreworks/kernel';
+import { ConflictError, InputError, PlatformError } from '@sreworks/kernel';
 import type { KubernetesTarget } from '../targets/kubernetes.js';
 import type { Live } from '../targets/kube-client.js';
-import { imageWithDigest, KANIKO_CONTAINER, parseDigest, renderKanikoJob, type GitCredentials, type RegistryCredentials } from './kaniko.js';
+import { buildIdLabel, imageWithDigest, KANIKO_CONTAINER, LABEL_BUILD_ID, parseDigest, renderKanikoJob, type GitCredentials, type RegistryCredentials } from './kaniko.js';
 import { parseBuildSpec, type BuildSpec } from './spec.js';
 
 /** Resolve a sealed secret name to its plaintext fields (the caller unseals with the kernel Sealer). */
@@ -25,6 +25,10 @@ export interface BuildHandle {
   namespace: string;
   image: string;
   spec: BuildSpec;
+  /** The Job's uid on the build cluster. */
+  uid?: string;
+  /** True when the Job already existed (a resumed build), false when this call created it. */
+  attached?: boolean;
 }
 
 export type BuildPhase = 'pending' | 'running' | 'succeeded' | 'failed';
@@ -52,6 +56,16 @@ export interface FollowOptions {
   signal?: AbortSignal;
   /** New log lines as they appear. */
   onLog?: (lines: string[]) => void;
+  /** Each observed status while the build is not finished (what it waits for). */
+  onStatus?: (s: BuildStatus) => void | Promise<void>;
+  /** Called once per poll; throwing stops following (e.g. the lease on the build was lost). */
+  onTick?: () => void | Promise<void>;
+}
+
+function gitCredentials(raw: Record<string, string> | undefined): GitCredentials | undefined {
+  if (!raw) return undefined;
+  if (!raw.username || !raw.password) throw new InputError('git credentials secret must hold username and password', { field: 'build.git.credentialsSecret' }, 'OAM_BUILD_SECRET');
+  return { username: raw.username, password: raw.password };
 }
 
 export class BuildRunner {
@@ -73,29 +87,52 @@ export class BuildRunner {
     return v;
   }
 
-  /** Render and submit: Secrets first (so the pod never waits for them), then the Job, then owner links. */
+  /**
+   * Submit the build, or re-attach to it when its Job already exists. The Job name is a function
+   * of the build id, so a process that restarts after (or while) submitting finds the same Job
+   * and never starts the build twice. Secrets first (so the pod never waits for them), then the
+   * Job, then owner links.
+   */
   async submit(input: unknown, opts: { buildId?: string } = {}): Promise<BuildHandle> {
     const spec = parseBuildSpec(input);
     const buildId = opts.buildId ?? randomUUID();
-    const registry = (await this.secret(spec.pushSecret, 'build.pushSecret')) as RegistryCredentials | undefined;
-    const gitRaw = await this.secret(spec.git.credentialsSecret, 'build.git.credentialsSecret');
-    if (gitRaw && (!gitRaw.username || !gitRaw.password)) throw new InputError('git credentials secret must hold username and password', { field: 'build.git.credentialsSecret' }, 'OAM_BUILD_SECRET');
-    const git = gitRaw as GitCredentials | undefined;
-    const r = renderKanikoJob(spec, { buildId, namespace: this.namespace, registry, git });
     const c = this.t.client;
     const fm = this.t.fieldManager;
-    const jobRef = { apiVersion: 'batch/v1', kind: 'Job', namespace: r.namespace, name: r.jobName };
+    const { jobName, namespace } = renderKanikoJob(spec, { buildId, namespace: this.namespace });
+    const jobRef = { apiVersion: 'batch/v1', kind: 'Job', namespace, name: jobName };
+    const handle = (job: Live, attached: boolean): BuildHandle => {
+      if (job.metadata?.labels?.[LABEL_BUILD_ID] !== buildIdLabel(buildId)) {
+        throw new ConflictError(`Job ${namespace}/${jobName} on the build cluster belongs to another build (${job.metadata?.labels?.[LABEL_BUILD_ID] ?? 'no build id'})`, 'OAM_BUILD_JOB_CONFLICT', { field: 'build.name' });
+      }
+      return { buildId, jobName, namespace, image: spec.image, spec, uid: job.metadata?.uid, attached };
+    };
+    const existing = await c.get(jobRef);
+    if (existing) return handle(existing, true);
+
+    const registry = (await this.secret(spec.pushSecret, 'build.pushSecret')) as RegistryCredentials | undefined;
+    const git = gitCredentials(await this.secret(spec.git.credentialsSecret, 'build.git.credentialsSecret'));
+    const r = renderKanikoJob(spec, { buildId, namespace: this.namespace, registry, git });
     if (!(await c.get({ apiVersion: 'v1', kind: 'Namespace', name: r.namespace }))) {
       await c.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: r.namespace } }, { fieldManager: fm, force: false }, { apiVersion: 'v1', kind: 'Namespace', name: r.namespace });
     }
     for (const s of r.secrets) await c.apply(s as KubernetesObject, { fieldManager: fm, force: true }, { apiVersion: 'v1', kind: 'Secret', namespace: r.namespace, name: s.metadata.name });
-    const job = await c.create(r.job as KubernetesObject, jobRef, fm);
-    // Tie the Secrets to the Job so they go when the Job's TTL removes it.
+    let job: Live;
+    try {
+      job = await c.create(r.job as KubernetesObject, jobRef, fm);
+    } catch (e) {
+      // Another follower created it between our GET and POST: attach to that one.
+      if (e instanceof PlatformError && e.status === 409) {
+        const now = await c.get(jobRef);
+        if (now) return handle(now, true);
+      }
+      throw e;
+    }
+    // Tie the Secrets to the Job so they go when the Job's TTL removes it (cleanup() removes them sooner).
     const owner = [{ apiVersion: 'batch/v1', kind: 'Job', name: r.jobName, uid: job.metadata.uid, blockOwnerDeletion: false, controller: false }];
     for (const s of r.secrets) {
       await c.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: s.metadata.name, namespace: r.namespace, ownerReferences: owner } } as KubernetesObject, { fieldManager: `${fm}-build-owner`, force: true }, { apiVersion: 'v1', kind: 'Secret', namespace: r.namespace, name: s.metadata.name });
     }
-    return { buildId, jobName: r.jobName, namespace: r.namespace, image: spec.image, spec };
+    return handle(job, false);
   }
 
   private async pods(h: BuildHandle): Promise<Live[]> {
@@ -152,8 +189,11 @@ export class BuildRunner {
     };
     for (;;) {
       if (opts.signal?.aborted) throw new PlatformError('OAM_BUILD_ABORTED', 409, `following build ${h.buildId} (${h.namespace}/${h.jobName}) was aborted`);
+      await opts.onTick?.();
+      const prev = last;
       last = await this.status(h);
       if (last.phase === 'running') await emit(last.pod);
+      if ((last.phase === 'pending' || last.phase === 'running') && (last.phase !== prev.phase || last.message !== prev.message)) await opts.onStatus?.(last);
       if (last.phase === 'succeeded' || last.phase === 'failed') {
         await emit(last.pod);
         const logs = await this.logs(h, last.pod);
@@ -169,10 +209,33 @@ export class BuildRunner {
         };
       }
       if (Date.now() - started > timeoutMs) {
-        throw new PlatformError('OAM_BUILD_TIMEOUT', 504, `timed out after ${Date.now() - started} ms waiting for build ${h.buildId}: Job ${h.namespace}/${h.jobName} is ${last.phase} (${last.message})`);
+        throw new PlatformError('OAM_BUILD_TIMEOUT', 504, `timed out after ${Math.round((Date.now() - started) / 1000)} s waiting for build ${h.buildId}: Job ${h.namespace}/${h.jobName} is ${last.phase} (${last.message})`);
       }
       await new Promise((r) => setTimeout(r, Math.min(pollMs, Math.max(10, timeoutMs - (Date.now() - started)))));
     }
+  }
+
+  /**
+   * Delete the credential Secrets the build mounted (docker config, git) once it has ended;
+   * they are owned by the Job too, but should not outlive the build by the Job's TTL.
+   */
+  async cleanup(h: Pick<BuildHandle, 'namespace' | 'jobName'>): Promise<string[]> {
+    const gone: string[] = [];
+    for (const name of [`${h.jobName}-docker`, `${h.jobName}-git`]) {
+      if (await this.t.client.delete({ apiVersion: 'v1', kind: 'Secret', namespace: h.namespace, name })) gone.push(name);
+    }
+    return gone;
+  }
+
+  /** Where the build's Job is (or will be): its name is a function of the build id. */
+  jobRef(input: unknown, buildId: string): { namespace: string; jobName: string } {
+    const { jobName, namespace } = renderKanikoJob(parseBuildSpec(input), { buildId, namespace: this.namespace });
+    return { jobName, namespace };
+  }
+
+  /** Remove the build's Job (and its pod) from the build cluster, e.g. after a timeout. */
+  async deleteJob(h: Pick<BuildHandle, 'namespace' | 'jobName'>): Promise<boolean> {
+    return this.t.client.delete({ apiVersion: 'batch/v1', kind: 'Job', namespace: h.namespace, name: h.jobName }, 'Background');
   }
 
   async run(input: unknown, opts: FollowOptions & { buildId?: string } = {}): Promise<BuildResult> {

@@ -21,9 +21,11 @@ export async function dryRun(text: string, opts: DryRunOptions): Promise<{ model
 
 /** The objects as a multi-document YAML stream, each preceded by a provenance comment. */
 export function formatObjectsYaml(result: RenderResult): string {
+  // Name the cluster (and deploy step) once an app renders to more than one place.
+  const multi = (result.placements?.length ?? 1) > 1;
   return result.objects
     .map((o) => {
-      const from = [`component: ${o.component || '(app)'}`, o.trait ? `trait: ${o.trait}` : '', o.resourceKey ? `output: ${o.resourceKey}` : '', o.reference ? 'reference (read, not applied)' : '']
+      const from = [multi && o.step ? `step: ${o.step}` : '', multi && o.cluster ? `cluster: ${o.cluster}` : '', `component: ${o.component || '(app)'}`, o.trait ? `trait: ${o.trait}` : '', o.resourceKey ? `output: ${o.resourceKey}` : '', o.reference ? 'reference (read, not applied)' : '']
         .filter(Boolean)
         .join(', ');
       return `---\n# ${from}\n${stringify(o.object, { lineWidth: 0 })}`;

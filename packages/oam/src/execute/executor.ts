@@ -38,6 +38,14 @@ export function parseDuration(s: string | undefined, fallbackMs: number): number
 }
 
 class LostLease extends Error {}
+
+/** A plan node to run; component and trait nodes run once per deploy step that places them. */
+interface WorkItem {
+  node: PlanNode;
+  /** the node's status row: the plan node id, or `<node id>@<step>`. */
+  id: string;
+  step?: string;
+}
 class Stopped extends Error {}
 
 export class DeploymentExecutor {
@@ -103,12 +111,12 @@ export class DeploymentExecutor {
     await this.db.insertInto('oam_deployment_event').values({ id: newId(), deployment_id: dep, at: nowIso(), level, node_id: node ?? null, message: message.slice(0, 4000) }).execute();
   }
 
-  private async setNode(dep: string, node: PlanNode, status: NodeStatus, message: string, objects?: ObjectStatus[]) {
+  private async setNode(dep: string, nodeId: string, status: NodeStatus, message: string, objects?: ObjectStatus[]) {
     const v: Record<string, unknown> = { status, message: message.slice(0, 4000) };
     if (objects) v.objects = toJson(objects);
     if (status === 'running') v.started_at = nowIso();
     if (status === 'succeeded' || status === 'failed' || status === 'skipped') v.finished_at = nowIso();
-    await this.db.updateTable('oam_deployment_node').set(v).where('deployment_id', '=', dep).where('node_id', '=', node.id).execute();
+    await this.db.updateTable('oam_deployment_node').set(v).where('deployment_id', '=', dep).where('node_id', '=', nodeId).execute();
   }
 
   /** Renew the lease and notice cancellation between steps. */
@@ -151,12 +159,6 @@ export class DeploymentExecutor {
       return this.finish(depId, 'failed', (e as Error).message);
     }
     const plan = render.plan;
-    const existing = new Set((await this.db.selectFrom('oam_deployment_node').select('node_id').where('deployment_id', '=', depId).execute()).map((r) => r.node_id));
-    const fresh = plan.nodes.filter((n) => !existing.has(n.id));
-    if (fresh.length) {
-      await this.db.insertInto('oam_deployment_node').values(fresh.map((n) => ({ deployment_id: depId, node_id: n.id, kind: n.kind, name: n.name, type: n.type, status: 'pending', message: 'waiting for its dependencies' }))).execute();
-    }
-    const done = new Map((await this.db.selectFrom('oam_deployment_node').select(['node_id', 'status', 'started_at']).where('deployment_id', '=', depId).execute()).map((r) => [r.node_id, r]));
     const scope: ApplyScope = { app: app.name, env: env.name, namespace: env.namespace, cluster: env.clusterName, revision: `v${rev.number}` };
     const targets = new Map<string, Target>();
     const targetFor = async (cluster: string | undefined) => {
@@ -174,13 +176,17 @@ export class DeploymentExecutor {
 
     const nodesById = new Map(plan.nodes.map((n) => [n.id, n]));
     const hasSteps = plan.nodes.some((n) => n.kind === 'step');
-    const order: PlanNode[] = [];
+    // When the app's deploy steps name policies, each step places its own copy of the components
+    // (its clusters, its overrides): a component node runs once per step, as `<node>@<step>`.
+    const stepped = rev.objects.some((o) => o.step);
+    const order: WorkItem[] = [];
     const seen = new Set<string>();
-    const push = (n: PlanNode | undefined) => {
-      if (n && !seen.has(n.id)) {
-        seen.add(n.id);
-        order.push(n);
-      }
+    const push = (n: PlanNode | undefined, step?: string) => {
+      if (!n) return;
+      const id = step && n.kind !== 'step' ? `${n.id}@${step}` : n.id;
+      if (seen.has(id)) return;
+      seen.add(id);
+      order.push({ node: n, id, step: n.kind === 'step' ? undefined : step });
     };
     const componentNodes = (names?: string[]) => {
       const wanted = names && names.length ? new Set(names) : undefined;
@@ -192,24 +198,34 @@ export class DeploymentExecutor {
       }
       return out.filter(Boolean);
     };
+    const placed = new Set(rev.objects.map((o) => o.step).filter(Boolean));
     if (hasSteps) {
       for (const layer of plan.layers) for (const id of layer) {
         const n = nodesById.get(id)!;
         if (n.kind !== 'step') continue;
         push(n);
-        if (n.type === 'deploy' || n.type === 'apply-component') componentNodes(n.components).forEach(push);
+        if (n.type === 'deploy' || n.type === 'apply-component') componentNodes(n.components).forEach((c) => push(c, stepped && placed.has(n.name) ? n.name : undefined));
       }
     }
-    componentNodes().forEach(push); // components no step covered
+    if (!stepped) componentNodes().forEach((c) => push(c)); // components no step covered
 
+    const existing = new Set((await this.db.selectFrom('oam_deployment_node').select('node_id').where('deployment_id', '=', depId).execute()).map((r) => r.node_id));
+    const fresh = order.filter((w) => !existing.has(w.id));
+    if (fresh.length) {
+      await this.db
+        .insertInto('oam_deployment_node')
+        .values(fresh.map((w) => ({ deployment_id: depId, node_id: w.id, kind: w.node.kind, name: w.step ? `${w.node.name}@${w.step}` : w.node.name, type: w.node.type, status: 'pending', message: 'waiting for its dependencies' })))
+        .execute();
+    }
+    const done = new Map((await this.db.selectFrom('oam_deployment_node').select(['node_id', 'status', 'started_at']).where('deployment_id', '=', depId).execute()).map((r) => [r.node_id, r]));
     const timeoutDefault = this.o.healthTimeoutMs ?? 300_000;
     const applied: StoredObject[] = [];
     try {
-      for (const node of order) {
+      for (const { node, id, step } of order) {
         await this.checkpoint(depId);
-        const state = done.get(node.id);
+        const state = done.get(id);
         if (state?.status === 'succeeded' || state?.status === 'skipped') {
-          if (node.kind !== 'step') applied.push(...this.objectsOf(rev.objects, node));
+          if (node.kind !== 'step') applied.push(...this.objectsOf(rev.objects, node, stepped ? step : undefined));
           continue;
         }
         if (node.kind === 'step') {
@@ -217,31 +233,37 @@ export class DeploymentExecutor {
           if (outcome === 'suspended') return this.finish(depId, 'suspended', `waiting at step ${node.name}: resume it with POST /api/oam/deployments/${depId}/resume`);
           continue;
         }
-        const objs = this.objectsOf(rev.objects, node);
+        const objs = this.objectsOf(rev.objects, node, stepped ? step : undefined);
         if (objs.length === 0) {
-          await this.setNode(depId, node, 'succeeded', 'nothing to apply');
+          await this.setNode(depId, id, 'succeeded', 'nothing to apply');
           continue;
         }
-        await this.setNode(depId, node, 'running', `applying ${objs.length} object(s)`);
-        await this.event(depId, 'info', `applying ${node.name} (${objs.length} objects)`, node.id);
         const toApply = objs.filter((o) => !o.reference);
         const byCluster = new Map<string, StoredObject[]>();
         for (const o of toApply) byCluster.set(o.cluster ?? '', [...(byCluster.get(o.cluster ?? '') ?? []), o]);
-        const statuses: ObjectStatus[] = [];
+        const where = byCluster.size > 1 || stepped ? ` on ${[...byCluster.keys()].map((c) => c || env.clusterName).join(', ')}` : '';
+        await this.setNode(depId, id, 'running', `applying ${objs.length} object(s)${where}`);
+        await this.event(depId, 'info', `applying ${node.name}${step ? ` (${step})` : ''} (${objs.length} objects)${where}`, id);
+        const statuses: (ObjectStatus & { cluster?: string })[] = [];
+        const messages: string[] = [];
         for (const [cluster, list] of byCluster) {
           const target = await targetFor(cluster);
           const k8s = list.map((o) => o.object as K8sObject);
+          const label = where ? `${cluster || env.clusterName}: ` : '';
           await target.apply(k8s, scope);
+          let got: ObjectStatus[];
           if (!target.capabilities.observesHealth) {
-            statuses.push(...(await target.health(k8s, scope, custom)));
-            continue;
+            got = await target.health(k8s, scope, custom);
+          } else {
+            const stepTimeout = plan.nodes.find((s) => s.kind === 'step' && s.components?.includes(node.component ?? ''))?.timeout;
+            await this.setNode(depId, id, 'running', `${label}waiting up to ${Math.round(parseDuration(stepTimeout, timeoutDefault) / 1000)} s for ${k8s.length} object(s) to become healthy`);
+            got = await target.waitHealthy(k8s, scope, { timeoutMs: parseDuration(stepTimeout, timeoutDefault), custom, pollMs: 500 });
           }
-          const stepTimeout = plan.nodes.find((s) => s.kind === 'step' && s.components?.includes(node.component ?? ''))?.timeout;
-          await this.setNode(depId, node, 'running', `waiting up to ${Math.round(parseDuration(stepTimeout, timeoutDefault) / 1000)} s for ${k8s.length} object(s) to become healthy`);
-          statuses.push(...(await target.waitHealthy(k8s, scope, { timeoutMs: parseDuration(stepTimeout, timeoutDefault), custom, pollMs: 500 })));
+          statuses.push(...got.map((x) => (where ? { ...x, cluster: cluster || env.clusterName } : x)));
+          messages.push(...got.map((x) => `${label}${x.message}`));
         }
         applied.push(...objs);
-        await this.setNode(depId, node, 'succeeded', statuses.length ? statuses.map((s) => s.message).join('; ').slice(0, 1000) : 'applied', statuses);
+        await this.setNode(depId, id, 'succeeded', messages.length ? messages.join('; ').slice(0, 1000) : 'applied', statuses);
       }
       // Garbage collection: only now, after every node succeeded; PVCs and shared objects stay.
       if (!dep.dryRun) {
@@ -249,10 +271,18 @@ export class DeploymentExecutor {
         if (gcPolicy?.properties?.keepLegacyResource === true) {
           await this.event(depId, 'info', 'garbage-collect policy keeps legacy resources: nothing deleted');
         } else {
-          const keep = rev.objects.map((o) => refOf(o.object as K8sObject));
-          const target = await targetFor(undefined);
-          const deleted = await target.gc(scope, keep, {});
-          if (deleted.length) await this.event(depId, 'info', `garbage-collected ${deleted.map((r) => `${r.kind}/${r.name}`).join(', ')}`);
+          // Per cluster: each keeps what this revision placed on it.
+          const clusters = new Map<string, StoredObject[]>();
+          for (const o of rev.objects) {
+            const key = !o.cluster || o.cluster === 'local' || o.cluster === env.clusterName ? '' : o.cluster;
+            clusters.set(key, [...(clusters.get(key) ?? []), o]);
+          }
+          if (!clusters.has('')) clusters.set('', []);
+          for (const [cluster, objs] of clusters) {
+            const target = await targetFor(cluster);
+            const deleted = await target.gc(scope, objs.map((o) => refOf(o.object as K8sObject)), {});
+            if (deleted.length) await this.event(depId, 'info', `garbage-collected${cluster ? ` on ${cluster}` : ''} ${deleted.map((r) => `${r.kind}/${r.name}`).join(', ')}`);
+          }
         }
       }
       return this.finish(depId, 'succeeded', `revision ${rev.number} is ${dep.dryRun ? 'rendered (dry-run)' : 'healthy'}`);
@@ -271,10 +301,11 @@ export class DeploymentExecutor {
     }
   }
 
-  private objectsOf(all: StoredObject[], node: PlanNode): StoredObject[] {
-    if (node.kind === 'trait') return all.filter((o) => o.component === node.component && o.trait === node.trait && o.stage !== 'default');
+  private objectsOf(all: StoredObject[], node: PlanNode, step?: string): StoredObject[] {
+    const mine = step === undefined ? all : all.filter((o) => o.step === step);
+    if (node.kind === 'trait') return mine.filter((o) => o.component === node.component && o.trait === node.trait && o.stage !== 'default');
     // the component node: everything of the component except what a pre/post trait node applies
-    return all.filter((o) => o.component === node.name && !(o.trait && o.stage !== 'default' && o.role === 'trait'));
+    return mine.filter((o) => o.component === node.name && !(o.trait && o.stage !== 'default' && o.role === 'trait'));
   }
 
   private async runStep(dep: string, node: PlanNode, startedAt: string | undefined, render: RenderResult, env: DeployEnv, steps: StepModel[]): Promise<'done' | 'suspended'> {
@@ -283,7 +314,7 @@ export class DeploymentExecutor {
     if (node.if && node.if !== 'always') {
       // conditions over earlier steps' status; anything but a plain success check is refused
       if (!/^(success|always)\(?\)?$/.test(node.if.trim())) {
-        await this.setNode(dep, node, 'skipped', `if: ${node.if} is not supported; skipped`);
+        await this.setNode(dep, node.id, 'skipped', `if: ${node.if} is not supported; skipped`);
         return 'done';
       }
     }
@@ -291,32 +322,32 @@ export class DeploymentExecutor {
       case 'suspend': {
         const dur = props.duration ? parseDuration(String(props.duration), 0) : 0;
         if (!dur) {
-          await this.setNode(dep, node, 'waiting', 'suspended until resumed');
+          await this.setNode(dep, node.id, 'waiting', 'suspended until resumed');
           return 'suspended';
         }
         const started = startedAt ? Date.parse(startedAt) : Date.now();
-        if (!startedAt) await this.setNode(dep, node, 'running', `suspended for ${props.duration}`);
+        if (!startedAt) await this.setNode(dep, node.id, 'running', `suspended for ${props.duration}`);
         const left = started + dur - Date.now();
         if (left > 0) await new Promise((r) => setTimeout(r, left));
-        await this.setNode(dep, node, 'succeeded', `waited ${props.duration}`);
+        await this.setNode(dep, node.id, 'succeeded', `waited ${props.duration}`);
         return 'done';
       }
       case 'notification': {
         const url = props.webhook?.url ?? props.url ?? props.slack?.url?.value ?? props.slack?.url;
         if (!url) {
-          await this.setNode(dep, node, 'failed', 'notification step needs properties.webhook.url');
+          await this.setNode(dep, node.id, 'failed', 'notification step needs properties.webhook.url');
           throw new Error(`step ${node.name}: notification step needs properties.webhook.url`);
         }
         const message = props.webhook?.message ?? props.message ?? { text: `SREWorks: ${render.app} deploying to ${env.name}` };
-        await this.setNode(dep, node, 'running', `notifying ${new URL(url).host}`);
+        await this.setNode(dep, node.id, 'running', `notifying ${new URL(url).host}`);
         const res = await (this.o.fetchImpl ?? fetch)(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message), signal: AbortSignal.timeout(10_000) });
         if (!res.ok) throw new Error(`step ${node.name}: webhook answered ${res.status}`);
-        await this.setNode(dep, node, 'succeeded', `notified ${new URL(url).host} (${res.status})`);
+        await this.setNode(dep, node.id, 'succeeded', `notified ${new URL(url).host} (${res.status})`);
         return 'done';
       }
       default:
         // deploy, apply-component, step-group: their work is the component nodes that follow
-        await this.setNode(dep, node, 'succeeded', node.type === 'step-group' ? 'group entered' : `components: ${(node.components ?? []).join(', ') || 'all'}`);
+        await this.setNode(dep, node.id, 'succeeded', node.type === 'step-group' ? 'group entered' : `components: ${(node.components ?? []).join(', ') || 'all'}`);
         return 'done';
     }
   }

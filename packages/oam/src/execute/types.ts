@@ -31,5 +31,7 @@ export interface StoredObject {
   role: string;
   reference?: boolean;
   cluster?: string;
+  /** the deploy step that places this copy (apps whose deploy steps name policies). */
+  step?: string;
   object: import('../targets/types.js').K8sObject;
 }

@@ -29,21 +29,25 @@ function allSteps(steps: StepModel[]): StepModel[] {
   return steps.flatMap((s) => [s, ...allSteps(s.subSteps)]);
 }
 
+function stepPolicies(app: AppModel, step: StepModel): PolicyModel[] {
+  const names = Array.isArray(step.properties.policies) ? (step.properties.policies as unknown[]) : [];
+  return names.map((n, i) => {
+    const p = app.policies.find((x) => x.name === n);
+    if (!p)
+      throw oamInput('OAM_RENDER_POLICY', `${app.document}: step "${step.name}" uses policy "${String(n)}", which is not in spec.policies`, {
+        document: app.document,
+        step: step.name,
+        field: `${step.path}.properties.policies[${i}]`,
+      });
+    return p;
+  });
+}
+
 export function selectPolicies(app: AppModel, envName: string | undefined): PolicySelection {
   const steps = allSteps(app.workflow?.steps ?? []).filter((s) => DEPLOY_TYPES.has(s.type) && Array.isArray(s.properties.policies));
   const topologies = app.policies.filter((p) => p.type === 'topology');
   const environments = steps.length ? steps.map((s) => s.name) : topologies.map((p) => p.name);
-  const byName = (names: unknown[], step: StepModel): PolicyModel[] =>
-    names.map((n, i) => {
-      const p = app.policies.find((x) => x.name === n);
-      if (!p)
-        throw oamInput('OAM_RENDER_POLICY', `${app.document}: step "${step.name}" uses policy "${String(n)}", which is not in spec.policies`, {
-          document: app.document,
-          step: step.name,
-          field: `${step.path}.properties.policies[${i}]`,
-        });
-      return p;
-    });
+  const byName = (_names: unknown[], step: StepModel): PolicyModel[] => stepPolicies(app, step);
   if (envName) {
     const step = steps.find((s) => s.name === envName);
     if (step) return { env: envName, policies: byName(step.properties.policies as unknown[], step), environments };
@@ -60,6 +64,27 @@ export function selectPolicies(app: AppModel, envName: string | undefined): Poli
   if (steps.length) return { env: steps[0].name, policies: byName(steps[0].properties.policies as unknown[], steps[0]), environments };
   // KubeVela without a workflow: every topology and override applies.
   return { env: undefined, policies: app.policies.filter((p) => p.type === 'override' || p.type === 'topology'), environments };
+}
+
+/** One deploy step's policies (or the app's, without a workflow): rendered once per cluster it places on. */
+export interface PlacementGroup {
+  /** the deploy step whose topology and overrides these are; undefined without per-step policies. */
+  step?: string;
+  policies: PolicyModel[];
+}
+
+/**
+ * What to render, KubeVela's way: a deploy step places its components on every cluster its
+ * topology policies select, with its override policies applied (override + topology combine per
+ * deploy step). An environment name picks one step (or topology); without one, every deploy
+ * step of the workflow is rendered when any of them names policies, else the app's topology and
+ * override policies apply as one group.
+ */
+export function placementGroups(app: AppModel, envName: string | undefined, sel: PolicySelection): PlacementGroup[] {
+  const deploySteps = allSteps(app.workflow?.steps ?? []).filter((s) => DEPLOY_TYPES.has(s.type));
+  if (envName) return [{ step: deploySteps.some((s) => s.name === sel.env && Array.isArray(s.properties.policies)) ? sel.env : undefined, policies: sel.policies }];
+  if (!deploySteps.some((s) => Array.isArray(s.properties.policies))) return [{ policies: sel.policies }];
+  return deploySteps.map((s) => ({ step: s.name, policies: stepPolicies(app, s) }));
 }
 
 export function resolveTopology(policies: PolicyModel[]): Topology {

@@ -14,7 +14,7 @@ import { describeWorkflow, type StepDescription } from '../plan/workflow.js';
 import { JinjaEngine, hasJinja } from './jinja.js';
 import { clone, jsonMergePatch, jsonPatch, strategicMerge, type JsonPatchOp } from './patch.js';
 import { getPath, setPath } from './paths.js';
-import { applyOverrides, resolveTopology, selectPolicies, type Topology } from './policies.js';
+import { applyOverrides, placementGroups, resolveTopology, selectPolicies, type Topology } from './policies.js';
 import { CLUSTER_SCOPED_KINDS, loadValidators, validateObject } from './validate.js';
 
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown }; [k: string]: unknown };
@@ -52,6 +52,20 @@ export interface RenderedObject {
   patchedBy?: string[];
   /** false when no OpenAPI model exists for the kind (custom resources). */
   validated: boolean;
+  /** the cluster this copy goes to (topology placement, or a SREWorks Cluster scope). */
+  cluster?: string;
+  /** the deploy step that places it, when the app's deploy steps name policies. */
+  step?: string;
+}
+
+/** One copy of the app for one cluster of one deploy step. */
+export interface RenderedPlacement {
+  step?: string;
+  cluster: string;
+  namespace: string;
+  /** override policies applied to this copy, in order. */
+  overrides: string[];
+  components: RenderedComponent[];
 }
 
 export interface HealthResult {
@@ -94,7 +108,10 @@ export interface RenderResult {
   namespace: string;
   cluster: string;
   topology: Topology;
+  /** the first placement's components (what a single-cluster app renders). */
   components: RenderedComponent[];
+  /** every (deploy step ×) cluster the app is rendered for, in dispatch order. */
+  placements: RenderedPlacement[];
   /** every object, in dispatch order (components in plan order; pre, workload, post). */
   objects: RenderedObject[];
   /** policies the executor interprets (garbage-collect, shared-resource, apply-once…). */
@@ -184,19 +201,87 @@ class AppRenderer {
     const sel = selectPolicies(app, this.env.name);
     const topology = resolveTopology(sel.policies);
     const swNamespace = app.source === 'sreworks' ? plainString(app.annotations.namespaceId) ?? plainString(app.globals.NAMESPACE_ID) : undefined;
-    const namespace = this.env.namespace ?? topology.namespace ?? app.namespace ?? swNamespace ?? 'default';
-    const cluster = this.env.cluster ?? topology.clusters[0] ?? 'local';
-    const components = applyOverrides(app, sel.policies);
-    const stage = this.env.stage ?? topology.stage ?? (app.source === 'sreworks' ? (plainString(app.annotations.stageId) ?? '') : '');
+
+    // One copy of the components per (deploy step × cluster its topology selects), each with the
+    // step's overrides and its own context.cluster.
+    const groups = placementGroups(app, this.env.name, sel).map((g) => {
+      const t = resolveTopology(g.policies);
+      // A cluster named by an unrendered template (`{{ Global.CLUSTER_ID }}`) means "the environment's".
+      const named = t.clusters.filter((c) => !hasJinja(c));
+      return {
+        ...g,
+        topology: t,
+        namespace: this.env.namespace ?? t.namespace ?? app.namespace ?? swNamespace ?? 'default',
+        clusters: named.length ? named : [this.env.cluster ?? 'local'],
+        stage: this.env.stage ?? t.stage ?? (app.source === 'sreworks' ? (plainString(app.annotations.stageId) ?? '') : ''),
+        components: applyOverrides(app, g.policies),
+        overrides: g.policies.filter((p) => p.type === 'override').map((p) => p.name),
+      };
+    });
 
     // Definitions first: trait stages decide the plan.
-    for (const c of components) {
-      await this.def('component', c.type, c.version, this.where({ component: c.name, field: `${c.path}.type` }));
-      for (const t of c.traits) await this.def('trait', t.type, t.version, this.where({ component: c.name, trait: t.type, field: `${t.path}.type` }));
+    for (const g of groups) {
+      for (const c of g.components) {
+        await this.def('component', c.type, c.version, this.where({ component: c.name, field: `${c.path}.type` }));
+        for (const t of c.traits) await this.def('trait', t.type, t.version, this.where({ component: c.name, trait: t.type, field: `${t.path}.type` }));
+      }
     }
-    const model: AppModel = { ...app, components };
+    // The plan covers every component and trait any step deploys (overrides may add traits or
+    // select components per step).
+    const merged = mergeComponents(groups.map((g) => g.components));
+    const model: AppModel = { ...app, components: merged };
     const plan = planApp(model, { traitStage: (c, t) => this.defs.get(`trait/${t}@${c.traits.find((x) => x.type === t)?.version ?? ''}`)?.stage });
 
+    const placements: RenderedPlacement[] = [];
+    for (const g of groups) {
+      for (const cluster of g.clusters) {
+        const components = this.renderPlacement(g.components, plan.componentOrder, g.namespace, cluster, g.stage);
+        for (const c of components) for (const o of c.objects) Object.assign(o, { cluster: c.cluster, ...(g.step ? { step: g.step } : {}) });
+        placements.push({ ...(g.step ? { step: g.step } : {}), cluster, namespace: g.namespace, overrides: g.overrides, components });
+      }
+    }
+    const first = placements[0]!;
+    const namespace = first.namespace;
+    const cluster = first.cluster;
+
+    // Policies: validate their properties; a policy definition with a template may emit objects.
+    const policies: RenderResult['policies'] = [];
+    const policyObjects: RenderedObject[] = [];
+    const applied = new Set(groups.flatMap((g) => g.policies));
+    for (const p of app.policies) {
+      const d = await this.def('policy', p.type, undefined, this.where({ field: `${p.path}.type` }));
+      const c = this.engine.runtime.compile(d);
+      const props = clone(p.properties);
+      if (app.source !== 'sreworks') c.validate(props, { ...this.where(), base: `${p.path}.properties` });
+      policies.push({ name: p.name, type: p.type, properties: props });
+      if (c.module && applied.has(p)) {
+        const r = this.engine.runtime.render(c, { parameter: props, context: { appName: app.name, namespace, cluster, policyName: p.name, policyType: p.type } }, this.where({ field: p.path }));
+        for (const [key, obj] of Object.entries((r.outputs as Record<string, unknown>) ?? {})) {
+          const o = this.asObject(obj, this.where({ field: `${p.path}: outputs.${key}` }));
+          this.stamp(o, { component: '', namespace, resourceType: 'TRAIT', traitType: p.type, resourceKey: key });
+          policyObjects.push({ object: o, component: '', trait: p.type, resourceKey: key, role: 'policy', stage: 'pre', validated: false, cluster });
+        }
+      }
+    }
+
+    const steps = await describeWorkflow(app, this.opts.registry, this.engine.runtime);
+    for (const s of steps.flatMap((x) => [x, ...x.subSteps])) this.defs.set(`workflow-step/${s.type}@`, await this.opts.registry.resolve('workflow-step', s.type));
+    const objects = [...policyObjects, ...placements.flatMap((pl) => pl.components.flatMap((c) => c.objects))];
+    if (this.opts.validate !== false) {
+      await loadValidators(objects.filter((o) => !o.reference).map((o) => o.object));
+      for (const o of objects) {
+        if (o.reference) continue;
+        o.validated = validateObject(o.object, this.where({ component: o.component || undefined, trait: o.trait })).validated;
+      }
+    }
+    const definitions = [...new Map([...this.defs.values()].map((d) => [`${d.kind}/${d.name}@${d.version}`, { kind: d.kind, name: d.name, version: d.version }])).values()];
+    return { app: app.name, source: app.source, env: sel.env, environments: sel.environments, namespace, cluster, topology, components: first.components, placements, objects, policies, definitions, plan, steps };
+  }
+
+  /** Render the components for one cluster: context.cluster, SREWorks globals and exports are per placement. */
+  private renderPlacement(components: ComponentModel[], order: string[], namespace: string, cluster: string, stage: string): RenderedComponent[] {
+    const app = this.app;
+    this.exportsMap.clear();
     if (app.source === 'sreworks') {
       const defaults: Record<string, unknown> = { CLUSTER_ID: cluster, NAMESPACE_ID: namespace, STAGE_ID: stage, APP_ID: app.name };
       this.globals = { ...app.globals };
@@ -212,42 +297,13 @@ class AppRenderer {
         this.globals = next;
       }
     }
-
     const byName = new Map(components.map((c) => [c.name, c]));
     const rendered: RenderedComponent[] = [];
-    for (const name of plan.componentOrder) rendered.push(this.renderComponent(byName.get(name)!, namespace, cluster, components));
-
-    // Policies: validate their properties; a policy definition with a template may emit objects.
-    const policies: RenderResult['policies'] = [];
-    const policyObjects: RenderedObject[] = [];
-    for (const p of app.policies) {
-      const d = await this.def('policy', p.type, undefined, this.where({ field: `${p.path}.type` }));
-      const c = this.engine.runtime.compile(d);
-      const props = clone(p.properties);
-      if (app.source !== 'sreworks') c.validate(props, { ...this.where(), base: `${p.path}.properties` });
-      policies.push({ name: p.name, type: p.type, properties: props });
-      if (c.module && sel.policies.includes(p)) {
-        const r = this.engine.runtime.render(c, { parameter: props, context: { appName: app.name, namespace, cluster, policyName: p.name, policyType: p.type } }, this.where({ field: p.path }));
-        for (const [key, obj] of Object.entries((r.outputs as Record<string, unknown>) ?? {})) {
-          const o = this.asObject(obj, this.where({ field: `${p.path}: outputs.${key}` }));
-          this.stamp(o, { component: '', namespace, resourceType: 'TRAIT', traitType: p.type, resourceKey: key });
-          policyObjects.push({ object: o, component: '', trait: p.type, resourceKey: key, role: 'policy', stage: 'pre', validated: false });
-        }
-      }
+    for (const name of order) {
+      const c = byName.get(name);
+      if (c) rendered.push(this.renderComponent(c, namespace, cluster, components));
     }
-
-    const steps = await describeWorkflow(app, this.opts.registry, this.engine.runtime);
-    for (const s of steps.flatMap((x) => [x, ...x.subSteps])) this.defs.set(`workflow-step/${s.type}@`, await this.opts.registry.resolve('workflow-step', s.type));
-    const objects = [...policyObjects, ...rendered.flatMap((c) => c.objects)];
-    if (this.opts.validate !== false) {
-      await loadValidators(objects.filter((o) => !o.reference).map((o) => o.object));
-      for (const o of objects) {
-        if (o.reference) continue;
-        o.validated = validateObject(o.object, this.where({ component: o.component || undefined, trait: o.trait })).validated;
-      }
-    }
-    const definitions = [...new Map([...this.defs.values()].map((d) => [`${d.kind}/${d.name}@${d.version}`, { kind: d.kind, name: d.name, version: d.version }])).values()];
-    return { app: app.name, source: app.source, env: sel.env, environments: sel.environments, namespace, cluster, topology, components: rendered, objects, policies, definitions, plan, steps };
+    return rendered;
   }
 
   private asObject(v: unknown, where: OamErrorWhere): K8sObject {
@@ -528,6 +584,24 @@ class AppRenderer {
     o.metadata.labels = labels;
     if (!o.metadata.namespace && !CLUSTER_SCOPED_KINDS.has(o.kind)) o.metadata.namespace = l.namespace;
   }
+}
+
+/** Components of every placement group by name, each with the union of its traits (for the plan). */
+function mergeComponents(lists: ComponentModel[][]): ComponentModel[] {
+  if (lists.length === 1) return lists[0]!;
+  const out: ComponentModel[] = [];
+  const at = new Map<string, ComponentModel>();
+  for (const list of lists) {
+    for (const c of list) {
+      const have = at.get(c.name);
+      if (!have) {
+        const copy = { ...c, traits: [...c.traits] };
+        at.set(c.name, copy);
+        out.push(copy);
+      } else for (const t of c.traits) if (!have.traits.some((x) => x.type === t.type)) have.traits.push(t);
+    }
+  }
+  return out;
 }
 
 function plainString(v: unknown): string | undefined {

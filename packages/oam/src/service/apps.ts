@@ -39,10 +39,19 @@ export function renderEnvOf(env: DeployEnv | undefined, revision?: number) {
 }
 
 export function storedObjects(r: RenderResult): StoredObject[] {
-  const clusterOf = new Map(r.components.map((c) => [c.name, c.cluster]));
   return r.objects.map((o) => ({
-    component: o.component, trait: o.trait, stage: o.stage, role: o.role, reference: o.reference, cluster: clusterOf.get(o.component), object: o.object,
+    component: o.component, trait: o.trait, stage: o.stage, role: o.role, reference: o.reference, cluster: o.cluster ?? r.cluster, ...(o.step ? { step: o.step } : {}), object: o.object,
   }));
+}
+
+/** Objects of one placement share names with the other placements' copies: key them by where they go. */
+function placementKey(o: StoredObject, multi: boolean): string {
+  const k = refKey(refOf(o.object));
+  return multi ? `${o.step ? `${o.step}/` : ''}${o.cluster ?? ''}/${k}` : k;
+}
+
+function isMulti(objs: StoredObject[]): boolean {
+  return new Set(objs.map((o) => `${o.step ?? ''}|${o.cluster ?? ''}`)).size > 1 || objs.some((o) => o.step);
 }
 
 export class AppService {
@@ -128,6 +137,9 @@ export class AppService {
     const last = await this.db.selectFrom('oam_revision').select((eb) => eb.fn.max('number').as('n')).where('app_id', '=', appId).executeTakeFirst();
     const number = Number(last?.n ?? 0) + 1;
     const result = await this.render(app.spec, env, number);
+    // Every cluster a topology places the app on must be reachable by name before anything changes.
+    const others = new Set(result.objects.map((o) => o.cluster).filter((c): c is string => !!c && c !== 'local' && c !== env.clusterName));
+    for (const clusterName of others) await this.targets.target(env, { dryRun: true, clusterName });
     const rev = {
       id: newId(), app_id: appId, number, env_id: envId, spec: app.spec, definitions: toJson(result.definitions),
       parameters: toJson(this.parse(app.spec).globals ?? {}), rendered: toJson(storedObjects(result)), created_by: opts.actor ?? null, created_at: nowIso(),
@@ -172,7 +184,8 @@ export class AppService {
   /** Object-by-object diff of two revisions (rendered YAML), plus the spec diff. */
   async diffRevisions(appId: string, from: number, to: number) {
     const [a, b] = await Promise.all([this.getRevision(appId, from), this.getRevision(appId, to)]);
-    const index = (objs: StoredObject[]) => new Map(objs.filter((o) => !o.reference).map((o) => [refKey(refOf(o.object)), o]));
+    const multi = isMulti(a.objects) || isMulti(b.objects);
+    const index = (objs: StoredObject[]) => new Map(objs.filter((o) => !o.reference).map((o) => [placementKey(o, multi), o]));
     const ia = index(a.objects);
     const ib = index(b.objects);
     const keys = [...new Set([...ia.keys(), ...ib.keys()])].sort();
@@ -195,7 +208,9 @@ export class AppService {
     const env = await this.targets.environment(envId);
     const result = await this.render(app.spec, env);
     const target = await this.targets.target(env, { dryRun: false });
-    const objects = result.objects.filter((o) => !o.reference).map((o) => o.object);
+    // The environment's own cluster (other placements are diffed on their clusters' targets).
+    const here = (c?: string) => !c || c === 'local' || c === env.clusterName;
+    const objects = [...new Map(result.objects.filter((o) => !o.reference && here(o.cluster)).map((o) => [refKey(refOf(o.object)), o.object])).values()];
     return target.liveDiff(objects, { app: app.name, env: env.name, namespace: env.namespace, cluster: env.clusterName, revision: 'live' });
   }
 

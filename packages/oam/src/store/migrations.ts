@@ -123,3 +123,37 @@ oamMigrations.push({
       .execute();
   },
 });
+
+// Builds survive a restart: a lease says which process follows a build (another one, or the same
+// after a restart, takes over when it expires) and a deadline ends every wait.
+oamMigrations.push({
+  name: '20261126_12_oam_build_lease',
+  async up(db, d) {
+    const t = columnTypes(d);
+    await db.schema.alterTable('oam_build').addColumn('lease_owner', sql.raw('varchar(64)')).execute();
+    await db.schema.alterTable('oam_build').addColumn('lease_until', sql.raw(t.ts)).execute();
+    await db.schema.alterTable('oam_build').addColumn('deadline_at', sql.raw(t.ts)).execute();
+    await db.schema.createIndex('oam_build_status').on('oam_build').column('status').execute();
+  },
+});
+
+// A team's build credentials (git, registry), sealed with the kernel Sealer.
+oamMigrations.push({
+  name: '20261126_13_oam_build_secrets',
+  async up(db, d) {
+    const t = columnTypes(d);
+    await db.schema
+      .createTable('oam_build_secret')
+      .addColumn('id', sql.raw(t.id), (c) => c.primaryKey())
+      .addColumn('team_id', sql.raw(t.id), (c) => c.notNull())
+      .addColumn('name', sql.raw('varchar(63)'), (c) => c.notNull())
+      .addColumn('kind', sql.raw('varchar(16)'), (c) => c.notNull())
+      .addColumn('value_sealed', sql.raw(t.text), (c) => c.notNull())
+      .addColumn('fields', sql.raw('varchar(255)'), (c) => c.notNull())
+      .addColumn('created_at', sql.raw(t.ts), (c) => c.notNull())
+      .addColumn('updated_at', sql.raw(t.ts), (c) => c.notNull())
+      .addColumn('updated_by', sql.raw('varchar(64)'))
+      .addUniqueConstraint('oam_build_secret_team_name', ['team_id', 'name'])
+      .execute();
+  },
+});
