@@ -1,6 +1,7 @@
 // bench:logs — Loki push throughput (JSON and snappy protobuf) into the embedded SQLite store and
 // into ClickHouse (chDB in-process), then p50/p99 of a typical 24 h dashboard query.
-// Usage: npm run bench:logs -w @sreworks/telemetry   (env LINES=lines per format, default 100000)
+// Usage: npm run bench:logs -w @sreworks/telemetry   (env LINES=lines per format, default 100000;
+// STORES=sqlite,sqlite-team,sqlite-inline,chdb,chdb-team, default sqlite,chdb)
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -152,11 +153,12 @@ function dirSize(p: string): number {
   return readdirSync(p).reduce((n, f) => n + dirSize(join(p, f)), 0);
 }
 
-async function run(name: string, open: (dir: string) => LogStore, corpus: ReturnType<typeof loadCorpus>, PushRequest: protobuf.Type) {
+async function run(name: string, open: (dir: string) => LogStore, corpus: ReturnType<typeof loadCorpus>, PushRequest: protobuf.Type, team?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-logs-'));
   const store = open(dir);
   const app = Fastify({ bodyLimit: 50 * 1024 * 1024 });
-  await app.register(lokiRoutes, { logs: store, prefix: '/loki' });
+  // With a team, as the server runs for team tokens: pushes are stamped, queries narrowed to it.
+  await app.register(lokiRoutes, { logs: store, prefix: '/loki', ...(team ? { tenantOf: () => team } : {}) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const endNs = BigInt(Date.now()) * 1_000_000n;
@@ -184,11 +186,18 @@ async function main() {
   const PushRequest = root.lookupType('logproto.PushRequest');
   const which = (process.env.STORES ?? 'sqlite,chdb').split(',');
   const results = [];
-  if (which.includes('sqlite')) results.push(await run('SQLite (embedded default: writer thread, synchronous=FULL)', (d) => new SqliteLogStore({ path: join(d, 'logs.db') }), corpus, PushRequest));
-  if (which.includes('sqlite-inline')) results.push(await run('SQLite, inline writer (batched transactions on the event loop)', (d) => new SqliteLogStore({ path: join(d, 'logs.db'), writer: 'inline' }), corpus, PushRequest));
-  if (which.includes('chdb') && !chdb) console.log('chDB skipped: chdb is not installed (npm install --no-save chdb@3.4)');
-  if (which.includes('chdb') && chdb) results.push(await run('ClickHouse otel_logs (chDB 26.7)', (d) => new ClickHouseLogStore({ client: chdbClient(d) }), corpus, PushRequest));
-  console.log(`\nload average before the run: ${loadBefore.map((x) => x.toFixed(1)).join(' ')} (2 cores shared with other work)`);
+  // `<store>-team` runs the same store with team isolation on (the cost of tenancy, same run).
+  const sqlite = (d: string) => new SqliteLogStore({ path: join(d, 'logs.db') });
+  const ch = (d: string) => new ClickHouseLogStore({ client: chdbClient(d) });
+  for (const w of which) {
+    if (w === 'sqlite') results.push(await run('SQLite (embedded default: writer thread, synchronous=FULL)', sqlite, corpus, PushRequest));
+    if (w === 'sqlite-team') results.push(await run('SQLite, team isolation on', sqlite, corpus, PushRequest, 'team-1'));
+    if (w === 'sqlite-inline') results.push(await run('SQLite, inline writer (batched transactions on the event loop)', (d) => new SqliteLogStore({ path: join(d, 'logs.db'), writer: 'inline' }), corpus, PushRequest));
+    if ((w === 'chdb' || w === 'chdb-team') && !chdb) console.log('chDB skipped: chdb is not installed (npm install --no-save chdb@3.4)');
+    if (w === 'chdb' && chdb) results.push(await run('ClickHouse otel_logs (chDB 26.7)', ch, corpus, PushRequest));
+    if (w === 'chdb-team' && chdb) results.push(await run('ClickHouse otel_logs (chDB 26.7), team isolation on', ch, corpus, PushRequest, 'team-1'));
+  }
+  console.log(`\nload average before the run: ${loadBefore.map((x) => x.toFixed(1)).join(' ')}, after: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores shared with other work)`);
   console.log(`bench:logs — ${LINES} lines per format over 24 h, batches of ${BATCH}, ${CONCURRENCY} concurrent HTTP senders, Node ${process.version}`);
   console.log(`query: ${QUERY}  (24 h, step 60 s, ${QUERY_RUNS} runs after 2 warm-ups)\n`);
   console.log('| store | Loki push JSON lines/s | Loki push protobuf lines/s | metric query p50 / p99 ms | `{app="x"} |= "error"` limit 100 p50 / p99 ms | disk MB | RSS MB |');
