@@ -51,10 +51,10 @@ export function telemetryModule(): PlatformModule {
       const engine = createEngine();
       await app.register(metricsRoutes, { prefix: '/prometheus', engine, store: metrics, ingestor, tenantOf });
       await app.register(otlpMetricsRoutes, { prefix: '/otlp', store: metrics, ingestor, tenantOf });
-      await app.register(otlpLogsRoutes, { prefix: '/otlp', logs, limiter });
-      await app.register(lokiRoutes, { prefix: '/loki', logs, limiter });
-      await app.register(eventRoutes, { prefix: '/api', logs, limiter });
-      await app.register(esBulkRoutes, { prefix: '/api', logs, limiter });
+      await app.register(otlpLogsRoutes, { prefix: '/otlp', logs, limiter, tenantOf });
+      await app.register(lokiRoutes, { prefix: '/loki', logs, limiter, tenantOf });
+      await app.register(eventRoutes, { prefix: '/api', logs, limiter, tenantOf });
+      await app.register(esBulkRoutes, { prefix: '/api', logs, limiter, tenantOf });
       await app.register(catalogRoutes, { prefix: '/api', store: ctx.store, validatePromQL: (q) => void parse(q) });
     },
     async start(ctx) {

@@ -148,7 +148,8 @@ export interface LogStore {
   /** Count lines (and bytes) per stream, metadata and time bucket inside the engine. */
   countBuckets(query: LogCountQuery): Promise<{ streams: Map<string, Labels>; rows: LogCountRow[] }>;
   streams(matchers: LabelMatcher[], range: TimeRange): Promise<StreamInfo[]>;
-  labelNames(range: TimeRange): Promise<string[]>;
+  /** Label names of the streams in the range that match `matchers` (all streams when none). */
+  labelNames(range: TimeRange, matchers?: LabelMatcher[]): Promise<string[]>;
   labelValues(name: string, range: TimeRange, matchers?: LabelMatcher[]): Promise<string[]>;
   appendEvents(events: EventInput[]): Promise<{ accepted: number }>;
   searchEvents(query: EventQuery): Promise<EventPage>;

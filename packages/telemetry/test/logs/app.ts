@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { isPlatformError } from '@sreworks/kernel';
-import { eventRoutes, esBulkRoutes, lokiRoutes, otlpLogsRoutes, type IngestLimiter, type LogStore } from '../../src/index.js';
+import { eventRoutes, esBulkRoutes, lokiRoutes, otlpLogsRoutes, type IngestLimiter, type LogRoutesOptions, type LogStore } from '../../src/index.js';
 
 export interface RouteInfo {
   method: string | string[];
@@ -11,7 +11,12 @@ export interface RouteInfo {
 }
 
 /** A bare Fastify with the four log plugins and an error handler shaped like the server's. */
-export async function buildLogsApp(logs: LogStore, limiter?: IngestLimiter, before?: (app: FastifyInstance) => void): Promise<{ app: FastifyInstance; routes: RouteInfo[] }> {
+export async function buildLogsApp(
+  logs: LogStore,
+  limiter?: IngestLimiter,
+  before?: (app: FastifyInstance) => void,
+  extra: Partial<LogRoutesOptions> = {},
+): Promise<{ app: FastifyInstance; routes: RouteInfo[] }> {
   const app = Fastify();
   before?.(app);
   const routes: RouteInfo[] = [];
@@ -24,7 +29,7 @@ export async function buildLogsApp(logs: LogStore, limiter?: IngestLimiter, befo
     const status = e.statusCode && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500;
     return reply.code(status).send({ error: { code: e.code ?? 'INTERNAL', message: e.message } });
   });
-  const opts = { logs, ...(limiter ? { limiter } : {}) };
+  const opts = { ...extra, logs, ...(limiter ? { limiter } : {}) };
   await app.register(lokiRoutes, { ...opts, prefix: '/loki' });
   await app.register(otlpLogsRoutes, { ...opts, prefix: '/otlp' });
   await app.register(eventRoutes, { ...opts, prefix: '/api' });

@@ -93,6 +93,9 @@ export function logStoreContract(name: string, open: () => Promise<LogStore>): v
       expect(await store.labelValues('app', range, [{ name: 'env', op: '=', value: 'dev' }])).toEqual(['web']);
       expect((await store.streams([{ name: 'env', op: '=', value: 'prod' }], range)).map((s) => s.labels)).toEqual([{ app: 'api', env: 'prod' }]);
       expect(await store.labelNames({ from: T0 + 100n * S, to: T0 + 200n * S })).toEqual([]);
+      // Label names narrowed by matchers (what a team-scoped store asks).
+      expect(await store.labelNames(range, [{ name: 'app', op: '=', value: 'web' }])).toEqual(['app', 'env']);
+      expect(await store.labelNames(range, [{ name: 'team', op: '=', value: 'red' }])).toEqual([]);
     });
 
     it('stores events, updates them by fingerprint and searches by time, labels, text with a cursor', async () => {

@@ -1,6 +1,8 @@
 import { InputError, TooManyRequestsError } from '@sreworks/kernel';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LogStore } from '../types.js';
+import { DEFAULT_TENANT_LABEL } from '../../metrics/tenant.js';
+import { scopedLogStore } from '../tenant.js';
 import type { IngestLimits } from '../ingest/body.js';
 import type { LogQLLimits } from '../logql/engine.js';
 
@@ -41,6 +43,20 @@ export interface LogRoutesOptions {
   bodyLimit?: number;
   /** Loki push: add a `service_name` label from app/service/container… as Loki 3 does. Default off. */
   discoverServiceName?: boolean;
+  /**
+   * Team isolation, as for metrics: the team a request acts for (undefined: no isolation, the
+   * caller sees and writes every tenant). Written lines and events get `tenantLabel=<team>`,
+   * reads see only that team's.
+   */
+  tenantOf?: (request: FastifyRequest) => string | undefined;
+  /** Default `team`, the label metrics use. */
+  tenantLabel?: string;
+}
+
+/** The store as the request's team sees it (the whole store when the request has no team). */
+export function logsFor(opts: LogRoutesOptions, req: FastifyRequest): LogStore {
+  const team = opts.tenantOf?.(req);
+  return team ? scopedLogStore(opts.logs, opts.tenantLabel ?? DEFAULT_TENANT_LABEL, team) : opts.logs;
 }
 
 const HELD = Symbol('ingestBytesHeld');

@@ -2,7 +2,7 @@ import { toSchema, z } from '@sreworks/kernel';
 import type { FastifyPluginAsync } from 'fastify';
 import { DEFAULT_INGEST_LIMITS } from '../ingest/body.js';
 import { decodeEsBulk } from '../ingest/es-bulk.js';
-import { IngestLimiter, TELEMETRY_READ, TELEMETRY_WRITE, bodyBuffer, header, limiterHooks, rawBodies, type LogRoutesOptions } from './common.js';
+import { IngestLimiter, TELEMETRY_READ, TELEMETRY_WRITE, bodyBuffer, header, limiterHooks, logsFor, rawBodies, type LogRoutesOptions } from './common.js';
 
 const TAGS = ['logs'];
 /** The version Beats and Fluent Bit read from `GET /`; 8.x keeps Filebeat 7.10+ and 8.x happy. */
@@ -42,8 +42,9 @@ export const esBulkRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, op
 
   const bulk = async (req: import('fastify').FastifyRequest, index: string | undefined) => {
     const started = performance.now();
+    const logs = logsFor(opts, req);
     const decoded = decodeEsBulk(bodyBuffer(req), header(req, 'content-encoding'), index, limits);
-    await opts.logs.append(decoded.streams);
+    await logs.append(decoded.streams);
     return { took: Math.round(performance.now() - started), errors: decoded.errors, items: decoded.items };
   };
   app.post('/ingest/es/_bulk', {

@@ -5,7 +5,7 @@ import { decodeEvents } from '../ingest/events.js';
 import { parseSelector } from '../logql/parser.js';
 import { isValidLabelName } from '../labels.js';
 import type { LabelMatcher } from '../types.js';
-import { IngestLimiter, TELEMETRY_READ, TELEMETRY_WRITE, bodyBuffer, header, limiterHooks, rawBodies, type LogRoutesOptions } from './common.js';
+import { IngestLimiter, TELEMETRY_READ, TELEMETRY_WRITE, bodyBuffer, header, limiterHooks, logsFor, rawBodies, type LogRoutesOptions } from './common.js';
 
 const searchQuery = z.object({
   from: z.string().optional().describe('ISO-8601 or epoch ms; default to - 24h'),
@@ -51,13 +51,14 @@ export const eventRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, opt
     onRequest: hooks.onRequest,
     onResponse: hooks.onResponse,
     handler: async (req, reply) => {
+      const logs = logsFor(opts, req);
       const ct = mediaType(header(req, 'content-type'));
       if (ct !== 'application/json') {
         throw new InputError(`unsupported Content-Type "${header(req, 'content-type')}" (application/json)`, { field: 'headers.content-type' }, 'EVENTS_CONTENT_TYPE');
       }
       const doc = parseJsonBody(decodeBody(bodyBuffer(req), header(req, 'content-encoding'), limits, 'EVENTS'), 'EVENTS');
       const events = decodeEvents(doc, { cluster: (req.query as { cluster?: string }).cluster });
-      const r = await opts.logs.appendEvents(events);
+      const r = await logs.appendEvents(events);
       return reply.code(202).send({ accepted: r.accepted });
     },
   });
@@ -66,11 +67,12 @@ export const eventRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, opt
     config: { permission: TELEMETRY_READ },
     schema: { tags: ['events'], summary: 'Search events by time, labels and text, newest first', querystring: toSchema(searchQuery) },
     handler: async (req) => {
+      const logs = logsFor(opts, req);
       const q = req.query as z.infer<typeof searchQuery>;
       const to = msParam(q.to, 'to', Date.now());
       const from = msParam(q.from, 'from', to - 24 * 3_600_000);
       if (to < from) throw new InputError('to must not be before from', { field: 'to' }, 'EVENTS_TIME');
-      return opts.logs.searchEvents({ from, to: to + 1, matchers: labelMatchers(q.labels), text: q.q, limit: q.limit, cursor: q.cursor });
+      return logs.searchEvents({ from, to: to + 1, matchers: labelMatchers(q.labels), text: q.q, limit: q.limit, cursor: q.cursor });
     },
   });
 };

@@ -15,6 +15,7 @@ import {
   formatValue,
   header,
   limiterHooks,
+  logsFor,
   parseStepParam,
   parseTimeParam,
   rawBodies,
@@ -69,7 +70,6 @@ function stats(lines: number, started: number) {
  * Grafana's Loki data source calls, with Loki's response shapes.
  */
 export const lokiRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, opts) => {
-  const { logs } = opts;
   const ingestLimits = opts.ingestLimits ?? DEFAULT_INGEST_LIMITS;
   const queryLimits = opts.queryLimits ?? DEFAULT_LOGQL_LIMITS;
   const limiter = opts.limiter ?? new IngestLimiter();
@@ -82,6 +82,7 @@ export const lokiRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, opts
     onRequest: hooks.onRequest,
     onResponse: hooks.onResponse,
     handler: async (req, reply) => {
+      const logs = logsFor(opts, req);
       const streams = decodeLokiPush(bodyBuffer(req), { contentType: header(req, 'content-type'), contentEncoding: header(req, 'content-encoding') }, ingestLimits);
       await logs.append(opts.discoverServiceName ? discoverServiceName(streams) : streams);
       return reply.code(204).send();
@@ -92,6 +93,7 @@ export const lokiRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, opts
     config: { permission: TELEMETRY_READ },
     schema: { tags: TAGS, summary: 'LogQL range query (streams or matrix)', querystring: toSchema(rangeQuery) },
     handler: async (req) => {
+      const logs = logsFor(opts, req);
       const q = req.query as z.infer<typeof rangeQuery>;
       const started = performance.now();
       const expr = parseLogQL(q.query);
@@ -117,6 +119,7 @@ export const lokiRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, opts
     config: { permission: TELEMETRY_READ },
     schema: { tags: TAGS, summary: 'LogQL instant query (metric expressions: vector result)', querystring: toSchema(instantQuery) },
     handler: async (req) => {
+      const logs = logsFor(opts, req);
       const q = req.query as z.infer<typeof instantQuery>;
       const started = performance.now();
       const expr = parseLogQL(q.query);
@@ -142,15 +145,10 @@ export const lokiRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, opts
     config: { permission: TELEMETRY_READ },
     schema: { tags: TAGS, summary: 'Label names seen in the time range', querystring: toSchema(rangeOnly) },
     handler: async (req) => {
+      const logs = logsFor(opts, req);
       const q = req.query as z.infer<typeof rangeOnly>;
       const { start, end } = timeRange(q);
-      if (q.query) {
-        const matchers = parseSelector(q.query);
-        const names = new Set<string>();
-        for (const s of await logs.streams(matchers, { from: start, to: end })) for (const k of Object.keys(s.labels)) names.add(k);
-        return { status: 'success', data: [...names].sort() };
-      }
-      return { status: 'success', data: await logs.labelNames({ from: start, to: end }) };
+      return { status: 'success', data: await logs.labelNames({ from: start, to: end }, q.query ? parseSelector(q.query) : []) };
     },
   });
 
@@ -163,6 +161,7 @@ export const lokiRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, opts
       querystring: toSchema(rangeOnly),
     },
     handler: async (req) => {
+      const logs = logsFor(opts, req);
       const q = req.query as z.infer<typeof rangeOnly>;
       const { name } = req.params as { name: string };
       const { start, end } = timeRange(q);
@@ -175,6 +174,7 @@ export const lokiRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, opts
     config: { permission: TELEMETRY_READ },
     schema: { tags: TAGS, summary: 'Streams, entries and bytes a selector covers (Grafana query size hints)', querystring: toSchema(rangeOnly) },
     handler: async (req) => {
+      const logs = logsFor(opts, req);
       const q = req.query as z.infer<typeof rangeOnly>;
       if (!q.query) throw new InputError('query is required', { field: 'query' }, 'LOKI_STATS_QUERY');
       const matchers = parseSelector(q.query);
@@ -198,6 +198,7 @@ export const lokiRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, opts
     config: { permission: TELEMETRY_READ },
     schema: { tags: TAGS, summary: 'Streams matching one or more selectors', querystring: toSchema(seriesQuery) },
     handler: async (req) => {
+      const logs = logsFor(opts, req);
       const q = req.query as z.infer<typeof seriesQuery>;
       const raw = q['match[]'] ?? q.match;
       const selectors = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { DEFAULT_INGEST_LIMITS, mediaType } from '../ingest/body.js';
 import { decodeOtlpLogs, otlpSuccessBody } from '../ingest/otlp-logs.js';
-import { IngestLimiter, TELEMETRY_WRITE, bodyBuffer, header, limiterHooks, rawBodies, type LogRoutesOptions } from './common.js';
+import { IngestLimiter, TELEMETRY_WRITE, bodyBuffer, header, limiterHooks, logsFor, rawBodies, type LogRoutesOptions } from './common.js';
 
 /** OTLP/HTTP logs, mounted under `/otlp` (`POST /otlp/v1/logs`), JSON or protobuf, optional gzip. */
 export const otlpLogsRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, opts) => {
@@ -15,9 +15,10 @@ export const otlpLogsRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, 
     onRequest: hooks.onRequest,
     onResponse: hooks.onResponse,
     handler: async (req, reply) => {
+      const logs = logsFor(opts, req);
       const ct = header(req, 'content-type');
       const streams = decodeOtlpLogs(bodyBuffer(req), { contentType: ct, contentEncoding: header(req, 'content-encoding') }, limits);
-      await opts.logs.append(streams);
+      await logs.append(streams);
       // The response mirrors the request encoding, as the OTLP spec asks.
       const proto = mediaType(ct) !== 'application/json';
       reply.code(200).header('content-type', proto ? 'application/x-protobuf' : 'application/json');

@@ -311,10 +311,11 @@ export class ClickHouseLogStore implements LogStore {
     return rows.map((r) => ({ id: r.sid, labels: r.labels }));
   }
 
-  async labelNames(range: TimeRange): Promise<string[]> {
+  async labelNames(range: TimeRange, matchers: LabelMatcher[] = []): Promise<string[]> {
     await this.init();
     const params: Record<string, unknown> = {};
-    const rows = await this.json<{ n: string }>(`SELECT DISTINCT arrayJoin(mapKeys(ResourceAttributes)) AS n FROM ${this.logs} WHERE ${this.timeSql(range, params).join(' AND ')} ORDER BY n`, params);
+    const where = [...this.timeSql(range, params), ...this.matcherSql(matchers, params)];
+    const rows = await this.json<{ n: string }>(`SELECT DISTINCT arrayJoin(mapKeys(ResourceAttributes)) AS n FROM ${this.logs} WHERE ${where.join(' AND ')} ORDER BY n`, params);
     return rows.map((r) => r.n);
   }
 

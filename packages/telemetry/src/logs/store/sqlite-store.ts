@@ -374,9 +374,9 @@ export class SqliteLogStore implements LogStore {
     return this.matching(matchers, range).map((r) => ({ id: String(r.id), labels: r.labels }));
   }
 
-  async labelNames(range: TimeRange): Promise<string[]> {
+  async labelNames(range: TimeRange, matchers: LabelMatcher[] = []): Promise<string[]> {
     const names = new Set<string>();
-    for (const r of this.matching([], range)) for (const k of Object.keys(r.labels)) names.add(k);
+    for (const r of this.matching(matchers, range)) for (const k of Object.keys(r.labels)) names.add(k);
     return [...names].sort();
   }
 
