@@ -39,6 +39,7 @@ const LIST_PAGES = [
   '/apps/delivery/apps',
   '/apps/delivery/deployments',
   '/apps/delivery/definitions',
+  '/apps/delivery/build-secrets',
   '/apps/dataops/metrics',
   '/apps/dataops/logs',
   '/apps/dataops/events',
@@ -58,7 +59,7 @@ describe('feature page definitions', () => {
     const apps = loadOpsApps(join(REPO_DIR, 'ops-apps')).filter((a) => ['delivery', 'dataops', 'aiops'].includes(a.manifest.id));
     expect(apps.map((a) => a.manifest.id).sort()).toEqual(['aiops', 'dataops', 'delivery']);
     const pages = apps.flatMap((a) => a.pages.map((p) => ({ id: `${a.manifest.id}/${p.id}`, page: p })));
-    expect(pages.length).toBe(16);
+    expect(pages.length).toBe(18);
     for (const { id, page } of pages) {
       const r = validatePage(page, widgetMetas);
       expect(r.errors, id).toEqual([]);
@@ -468,4 +469,42 @@ describe.skipIf(!avail.ok)(`feature pages in Chromium${avail.ok ? '' : ` (skippe
     await waitNodeText('runs', /anomalies/);
     expect(errorsSince(mark)).toEqual([]);
   });
+
+  it('keeps build secrets write-only and starts builds from the app page with clear errors', async () => {
+    const mark = consoleErrors.length;
+    await openPage('/apps/delivery/build-secrets', 'page_delivery_build_secrets');
+    await page.click('[data-testid=sw-toolbar-secrets-registry]');
+    await page.waitForSelector('[data-testid=sw-form]');
+    await pickOption('team', 'delivery-e2e');
+    await page.fill('[data-testid=sw-form] #name', 'push-e2e');
+    await page.fill('[data-testid=sw-form] #registry', 'registry.example.com');
+    await page.fill('[data-testid=sw-form] #username', 'robot');
+    await page.fill('[data-testid=sw-form] #password', 'S3CRET-e2e-value');
+    await page.click('[data-testid=sw-form-submit]');
+    await waitNodeText('secrets', /push-e2e/);
+    expect(await nodeText('secrets')).toMatch(/registry.*password/);
+    expect(await page.content()).not.toContain('S3CRET-e2e-value');
+    const listed = await api('GET', '/api/oam/build-secrets');
+    expect(JSON.stringify(listed.body)).not.toContain('S3CRET-e2e-value');
+    await shot('build-secrets');
+
+    // the Builds tab of the app: empty, then the start form with the app's components and the
+    // team's secrets; a GitOps environment cannot run builds, which the form says
+    await openPage(`/apps/delivery/app?app=${ids.app}`);
+    await page.click('.ant-tabs-tab:has-text("Builds")');
+    await waitNodeText('appBuilds', /No builds yet/);
+    await page.click('[data-testid=sw-toolbar-appBuilds-start]');
+    await page.waitForSelector('[data-testid=sw-form]');
+    await pickOption('component', 'web');
+    await pickOption('env', 'dev-e2e');
+    await page.fill('[data-testid=sw-form] #gitUrl', 'https://git.example.com/team/web.git');
+    await page.fill('[data-testid=sw-form] #image', 'registry.example.com/team/web:1.0.0');
+    await pickOption('pushSecret', 'push-e2e');
+    await page.click('[data-testid=sw-form-submit]');
+    await page.waitForSelector('[data-testid=sw-form-error]');
+    expect(await page.textContent('[data-testid=sw-form-error]')).toMatch(/builds run on a Kubernetes cluster/);
+    await shot('build-start-refused');
+    expect(errorsSince(mark).filter((e) => !/400/.test(e))).toEqual([]);
+  });
 });
+

@@ -15,7 +15,7 @@ describe('built-in ops apps', () => {
       'aiops/anomalies', 'aiops/forecast', 'aiops/log-templates', 'aiops/periods', 'aiops/rca', 'aiops/runs',
       'clusters/clusters', 'clusters/environments',
       'dataops/catalog', 'dataops/events', 'dataops/logs', 'dataops/metrics',
-      'delivery/app', 'delivery/apps', 'delivery/definition', 'delivery/definitions', 'delivery/deployment', 'delivery/deployments',
+      'delivery/app', 'delivery/apps', 'delivery/build', 'delivery/build-secrets', 'delivery/definition', 'delivery/definitions', 'delivery/deployment', 'delivery/deployments',
       'desktop/home', 'system/audit', 'system/team-members', 'system/teams', 'system/tokens', 'system/users',
     ]);
     for (const a of apps) for (const p of a.pages) expect(p.titleZh, `${a.manifest.id}/${p.id} has a Chinese title`).toBeTruthy();
