@@ -31,6 +31,28 @@ export function tenantOf(req: FastifyRequest): string | undefined {
   throw new InputError('you are in several teams: name one with the X-Scope-OrgID header', { field: 'headers.x-scope-orgid' }, 'TELEMETRY_TENANT');
 }
 
+/**
+ * The teams a telemetry read covers: the X-Scope-OrgID team(s) (`a|b`, as Cortex tenant
+ * federation writes it), else every team of the caller, so a member of several teams reads them
+ * all (Grafana and the console send no header). Admins without the header read everything.
+ */
+export function readTenantsOf(req: FastifyRequest): string[] | undefined {
+  const a = req.auth;
+  if (!a) return undefined;
+  const asked = req.headers['x-scope-orgid'];
+  if (typeof asked === 'string' && asked) {
+    const ids = [...new Set(asked.split('|').map((x) => x.trim()).filter(Boolean))];
+    for (const id of ids) {
+      if (a.platformRole !== 'admin' && !a.teams.has(id)) throw new NotAllowedError(`you are not a member of team ${id}`, 'TELEMETRY_TENANT', { field: 'headers.x-scope-orgid' });
+    }
+    if (ids.length) return ids;
+  }
+  if (a.platformRole === 'admin') return undefined;
+  const teams = [...a.teams.keys()];
+  if (teams.length === 0) throw new NotAllowedError('telemetry belongs to teams; join a team first', 'TELEMETRY_TENANT');
+  return teams;
+}
+
 export function telemetryModule(): PlatformModule {
   let metrics: MetricsStore | undefined;
   let logs: LogStore | undefined;
@@ -49,11 +71,11 @@ export function telemetryModule(): PlatformModule {
       ingestor = new MetricsIngestor(metrics);
       const limiter = new IngestLimiter();
       const engine = createEngine();
-      await app.register(metricsRoutes, { prefix: '/prometheus', engine, store: metrics, ingestor, tenantOf });
+      await app.register(metricsRoutes, { prefix: '/prometheus', engine, store: metrics, ingestor, tenantOf, readTenantsOf });
       await app.register(otlpMetricsRoutes, { prefix: '/otlp', store: metrics, ingestor, tenantOf });
       await app.register(otlpLogsRoutes, { prefix: '/otlp', logs, limiter, tenantOf });
-      await app.register(lokiRoutes, { prefix: '/loki', logs, limiter, tenantOf });
-      await app.register(eventRoutes, { prefix: '/api', logs, limiter, tenantOf });
+      await app.register(lokiRoutes, { prefix: '/loki', logs, limiter, tenantOf, readTenantsOf });
+      await app.register(eventRoutes, { prefix: '/api', logs, limiter, tenantOf, readTenantsOf });
       await app.register(esBulkRoutes, { prefix: '/api', logs, limiter, tenantOf });
       await app.register(catalogRoutes, { prefix: '/api', store: ctx.store, validatePromQL: (q) => void parse(q) });
     },

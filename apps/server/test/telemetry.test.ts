@@ -51,6 +51,16 @@ describe('telemetry in the platform', () => {
     // the other team sees none of it
     const other = await inject({ url: `/prometheus/api/v1/query?query=http_requests_total&time=${now / 1000}`, headers: b.bearer });
     expect(other.json().data.result).toHaveLength(0);
+    // b's series too; a member of both teams reads both without naming one, and cannot write unnamed
+    const bw = await inject({ method: 'POST', url: '/prometheus/api/v1/write', headers: { ...b.basic, 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy' }, payload: body });
+    expect(bw.statusCode, bw.body).toBe(204);
+    const ab = await userToken('ops-ab', [a.teamId, b.teamId]);
+    const both = await inject({ url: `/prometheus/api/v1/query?query=http_requests_total&time=${now / 1000}`, headers: ab.bearer });
+    expect(both.json().data.result.map((r: any) => r.metric.team).sort()).toEqual([a.teamId, b.teamId].sort());
+    const justB = await inject({ url: `/prometheus/api/v1/query?query=http_requests_total&time=${now / 1000}`, headers: { ...ab.bearer, 'x-scope-orgid': b.teamId } });
+    expect(justB.json().data.result.map((r: any) => r.metric.team)).toEqual([b.teamId]);
+    const unnamed = await inject({ method: 'POST', url: '/prometheus/api/v1/write', headers: { ...ab.basic, 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy' }, payload: body });
+    expect(unnamed.statusCode).toBe(400);
 
     const push = { streams: [{ stream: { app: 'shop', level: 'error' }, values: [[`${now}000000`, 'payment failed: timeout'], [`${now + 1}000000`, 'payment ok']] }] };
     const p = await inject({ method: 'POST', url: '/loki/api/v1/push', headers: { ...a.basic, 'content-type': 'application/json' }, payload: push });
@@ -106,10 +116,17 @@ describe('telemetry in the platform', () => {
     expect((await inject({ url: `/loki/api/v1/labels?${range}`, headers: { ...a.bearer, 'x-scope-orgid': b.teamId } })).statusCode).toBe(403);
     expect((await push({ ...a.basic, 'x-scope-orgid': b.teamId }, 'iso-a', 'x')).statusCode).toBe(403);
     const both = await userToken('logs-ab', [a.teamId, b.teamId]);
-    const unnamed = await inject({ url: `/loki/api/v1/labels?${range}`, headers: both.bearer });
+    // a member of two teams reads both without the header (Grafana and the console send none),
+    // one with it, or both named the Cortex way (a|b); a write must name its one team
+    expect(await lines(both.bearer)).toEqual(['A: iso-a line', 'A: otlp line of a', 'B: es line of b', 'B: iso-b line']);
+    expect(await teamValues(both.bearer)).toEqual([a.teamId, b.teamId].sort());
+    expect(await events(both.bearer)).toEqual(['deployed by a (iso-deploy)', 'deployed by b (iso-deploy)']);
+    expect(await lines({ ...both.bearer, 'x-scope-orgid': b.teamId })).toEqual(['B: es line of b', 'B: iso-b line']);
+    expect(await lines({ ...both.bearer, 'x-scope-orgid': `${a.teamId}|${b.teamId}` })).toHaveLength(4);
+    expect((await inject({ url: `/loki/api/v1/labels?${range}`, headers: { ...a.bearer, 'x-scope-orgid': `${a.teamId}|${b.teamId}` } })).statusCode).toBe(403);
+    const unnamed = await push(both.basic, 'iso-ab', 'which team?');
     expect(unnamed.statusCode).toBe(400);
     expect(unnamed.json().error.code).toBe('TELEMETRY_TENANT');
-    expect(await lines({ ...both.bearer, 'x-scope-orgid': b.teamId })).toEqual(['B: es line of b', 'B: iso-b line']);
 
     // a platform admin reads every team, or one team with X-Scope-OrgID
     const all = await lines(t.admin);

@@ -48,27 +48,40 @@ export function stampEvents(events: EventInput[], label: string, tenant: string)
   }));
 }
 
+/** `label="t"` for one tenant, `label=~"^(?:a|b)$"` for several (a caller reading all its teams). */
+export function tenantMatcher(label: string, tenants: readonly string[]): LabelMatcher {
+  if (tenants.length === 1) return { name: label, op: '=', value: tenants[0]! };
+  return { name: label, op: '=~', value: `^(?:${tenants.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$` };
+}
+
 /**
- * The LogStore one team sees: writes are stamped with its tenant label, reads carry one more
- * matcher `label="tenant"` (so a selector naming another team's value matches nothing).
+ * The LogStore a caller sees: writes are stamped with its one tenant label, reads carry one more
+ * matcher for its tenant(s) (so a selector naming another team's value matches nothing). Given
+ * several tenants (a member of several teams reading without X-Scope-OrgID) it only reads.
  * Retention is platform-wide and not offered here; close() leaves the shared store open.
  */
-export function scopedLogStore(store: LogStore, label: string, tenant: string): LogStore {
-  const m: LabelMatcher = { name: label, op: '=', value: tenant };
-  const prefix = `${tenant}/`;
+export function scopedLogStore(store: LogStore, label: string, tenant: string | readonly string[]): LogStore {
+  const tenants = typeof tenant === 'string' ? [tenant] : tenant;
+  const m = tenantMatcher(label, tenants);
+  const writer = tenants.length === 1 ? tenants[0]! : undefined;
+  const refuse = () => Promise.reject(new Error('writing needs exactly one tenant'));
+  const unprefix = (fp: string | null) => {
+    const t = fp ? tenants.find((x) => fp.startsWith(`${x}/`)) : undefined;
+    return t ? fp!.slice(t.length + 1) : fp;
+  };
   return {
     kind: store.kind,
-    append: (streams: LogStreamInput[]) => store.append(stampStreams(streams, label, tenant)),
+    append: (streams: LogStreamInput[]) => (writer ? store.append(stampStreams(streams, label, writer)) : refuse()),
     select: (q: LogSelectQuery): AsyncIterable<LogBatch> => store.select({ ...q, matchers: [...q.matchers, m] }),
     countBuckets: (q: LogCountQuery): Promise<{ streams: Map<string, Labels>; rows: LogCountRow[] }> => store.countBuckets({ ...q, matchers: [...q.matchers, m] }),
     streams: (matchers: LabelMatcher[], range: TimeRange): Promise<StreamInfo[]> => store.streams([...matchers, m], range),
     labelNames: (range: TimeRange, matchers: LabelMatcher[] = []) => store.labelNames(range, [...matchers, m]),
     labelValues: (name: string, range: TimeRange, matchers: LabelMatcher[] = []) => store.labelValues(name, range, [...matchers, m]),
-    appendEvents: (events: EventInput[]) => store.appendEvents(stampEvents(events, label, tenant)),
+    appendEvents: (events: EventInput[]) => (writer ? store.appendEvents(stampEvents(events, label, writer)) : refuse()),
     searchEvents: async (q: EventQuery): Promise<EventPage> => {
       const page = await store.searchEvents({ ...q, matchers: [...(q.matchers ?? []), m] });
       // The team gets back the fingerprint it sent.
-      for (const ev of page.items) if (ev.fingerprint?.startsWith(prefix)) ev.fingerprint = ev.fingerprint.slice(prefix.length);
+      for (const ev of page.items) ev.fingerprint = unprefix(ev.fingerprint);
       return page;
     },
     retain: (): Promise<RetentionResult> => Promise.reject(new Error('retention is platform-wide: call it on the unscoped store')),

@@ -29,6 +29,8 @@ export interface MetricsRoutesOptions {
    * written series get `tenantLabel=<team>` and reads see only that team's series.
    */
   tenantOf?: (request: FastifyRequest) => string | undefined;
+  /** The teams a read covers (a member of several teams reads them all); default [tenantOf]. */
+  readTenantsOf?: (request: FastifyRequest) => string[] | undefined;
   /** default `team`. */
   tenantLabel?: string;
 }
@@ -116,8 +118,8 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
   const maxRange = opts.maxQueryRangeMs ?? 366 * 86_400_000;
   const tenantLabel = opts.tenantLabel ?? DEFAULT_TENANT_LABEL;
   const readable = (req: FastifyRequest): Queryable => {
-    const team = opts.tenantOf?.(req);
-    return team ? scopedQueryable(store, tenantLabel, team) : store;
+    const teams = opts.readTenantsOf ? opts.readTenantsOf(req) : ((t) => (t ? [t] : undefined))(opts.tenantOf?.(req));
+    return teams ? scopedQueryable(store, tenantLabel, teams) : store;
   };
   const labelCache = new LabelCache();
   registerFormParser(app);

@@ -6,9 +6,13 @@ import type { SeriesSamples } from './types.js';
 
 export const DEFAULT_TENANT_LABEL = 'team';
 
-/** A Queryable that only sees series whose tenant label equals `tenant`. */
-export function scopedQueryable(q: Queryable, label: string, tenant: string): Queryable {
-  const m: Matcher = { name: label, type: '=', value: tenant };
+/** A Queryable that only sees series whose tenant label is `tenant` (or one of several). */
+export function scopedQueryable(q: Queryable, label: string, tenant: string | readonly string[]): Queryable {
+  const tenants = typeof tenant === 'string' ? [tenant] : tenant;
+  const m: Matcher =
+    tenants.length === 1
+      ? { name: label, type: '=', value: tenants[0]! }
+      : { name: label, type: '=~', value: tenants.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') };
   return {
     select: (ms: Matcher[], s: number, e: number, h?: SelectHints): Promise<SeriesData[]> => q.select([...ms, m], s, e, h),
     labelNames: (ms: Matcher[], s: number, e: number) => q.labelNames([...ms, m], s, e),

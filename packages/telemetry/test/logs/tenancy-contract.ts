@@ -38,7 +38,10 @@ export function logTenancyContract(name: string, open: () => Promise<LogStore>):
 
     beforeAll(async () => {
       store = await open();
-      ({ app } = await buildLogsApp(store, undefined, undefined, { tenantOf: (req: FastifyRequest) => req.headers['x-team'] as string | undefined }));
+      const tenantOf = (req: FastifyRequest) => req.headers['x-team'] as string | undefined;
+      // `x-teams: red,blue` stands for a member of both teams reading without X-Scope-OrgID
+      const readTenantsOf = (req: FastifyRequest) => (req.headers['x-teams'] ? String(req.headers['x-teams']).split(',') : ((t) => (t ? [t] : undefined))(tenantOf(req)));
+      ({ app } = await buildLogsApp(store, undefined, undefined, { tenantOf, readTenantsOf }));
       const root = await protobuf.load(fileURLToPath(new URL('./push.proto', import.meta.url)));
       const PushRequest = root.lookupType('logproto.PushRequest');
       for (const team of TEAMS) {
@@ -117,6 +120,27 @@ export function logTenancyContract(name: string, open: () => Promise<LogStore>):
       expect((await get('/api/events', { from, q: other(team) }, team)).items).toEqual([]);
       expect((await get('/api/events', { from, labels: `team=${other(team)}` }, team)).items).toEqual([]);
       expect((await get('/api/events', { from, labels: `{team=~".*"}`, q: 'legacy' }, team)).items).toEqual([]);
+    });
+
+    it('a member of both teams reads both (never the lines stored without a team), and cannot write without naming one', async () => {
+      const both = async (url: string, query: Record<string, string>) => {
+        const r = await app.inject({ method: 'GET', url, query, headers: { 'x-teams': 'red,blue' } });
+        expect(r.statusCode, r.body).toBe(200);
+        return r.json();
+      };
+      const all = await both('/loki/api/v1/query_range', { query: '{app=~".+"}', ...range, limit: '1000' });
+      expect(lines(all.data).filter((l) => l.line.endsWith('json line') || l.line.startsWith('legacy'))).toEqual([
+        { team: 'blue', line: 'blue json line' },
+        { team: 'red', line: 'red json line' },
+      ]);
+      expect((await both('/loki/api/v1/label/team/values', range)).data).toEqual(['blue', 'red']);
+      const events = await both('/api/events', { from: String((NOW_S - 600) * 1000) });
+      expect(events.items.map((e: { message: string; fingerprint: string | null }) => [e.message, e.fingerprint]).sort()).toEqual([
+        ['blue deployed v1', 'deploy-1'],
+        ['red deployed v1', 'deploy-1'],
+      ]);
+      const { scopedLogStore } = await import('../../src/logs/tenant.js');
+      await expect(scopedLogStore(store, 'team', ['red', 'blue']).append([{ labels: { app: 'x' }, entries: [{ ts: 1n, line: 'x' }] }] as never)).rejects.toThrow(/exactly one tenant/);
     });
 
     it('a platform admin acting for no team reads every team and the lines stored without one', async () => {

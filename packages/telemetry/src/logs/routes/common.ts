@@ -49,14 +49,22 @@ export interface LogRoutesOptions {
    * reads see only that team's.
    */
   tenantOf?: (request: FastifyRequest) => string | undefined;
+  /** The teams a read covers (a member of several teams reads them all); default [tenantOf]. */
+  readTenantsOf?: (request: FastifyRequest) => string[] | undefined;
   /** Default `team`, the label metrics use. */
   tenantLabel?: string;
 }
 
-/** The store as the request's team sees it (the whole store when the request has no team). */
+/** The store a write goes to: stamped with the request's team (the whole store when it has none). */
 export function logsFor(opts: LogRoutesOptions, req: FastifyRequest): LogStore {
   const team = opts.tenantOf?.(req);
   return team ? scopedLogStore(opts.logs, opts.tenantLabel ?? DEFAULT_TENANT_LABEL, team) : opts.logs;
+}
+
+/** The store a read sees: the request's teams (the whole store when it has none). */
+export function logsToRead(opts: LogRoutesOptions, req: FastifyRequest): LogStore {
+  const teams = opts.readTenantsOf ? opts.readTenantsOf(req) : ((t) => (t ? [t] : undefined))(opts.tenantOf?.(req));
+  return teams ? scopedLogStore(opts.logs, opts.tenantLabel ?? DEFAULT_TENANT_LABEL, teams) : opts.logs;
 }
 
 const HELD = Symbol('ingestBytesHeld');

@@ -5,7 +5,7 @@ import { decodeEvents } from '../ingest/events.js';
 import { parseSelector } from '../logql/parser.js';
 import { isValidLabelName } from '../labels.js';
 import type { LabelMatcher } from '../types.js';
-import { IngestLimiter, TELEMETRY_READ, TELEMETRY_WRITE, bodyBuffer, header, limiterHooks, logsFor, rawBodies, type LogRoutesOptions } from './common.js';
+import { IngestLimiter, TELEMETRY_READ, TELEMETRY_WRITE, bodyBuffer, header, limiterHooks, logsFor, logsToRead, rawBodies, type LogRoutesOptions } from './common.js';
 
 const searchQuery = z.object({
   from: z.string().optional().describe('ISO-8601 or epoch ms; default to - 24h'),
@@ -67,7 +67,7 @@ export const eventRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, opt
     config: { permission: TELEMETRY_READ },
     schema: { tags: ['events'], summary: 'Search events by time, labels and text, newest first', querystring: toSchema(searchQuery) },
     handler: async (req) => {
-      const logs = logsFor(opts, req);
+      const logs = logsToRead(opts, req);
       const q = req.query as z.infer<typeof searchQuery>;
       const to = msParam(q.to, 'to', Date.now());
       const from = msParam(q.from, 'from', to - 24 * 3_600_000);

@@ -15,7 +15,7 @@ import {
   formatValue,
   header,
   limiterHooks,
-  logsFor,
+  logsFor, logsToRead,
   parseStepParam,
   parseTimeParam,
   rawBodies,
@@ -93,7 +93,7 @@ export const lokiRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, opts
     config: { permission: TELEMETRY_READ },
     schema: { tags: TAGS, summary: 'LogQL range query (streams or matrix)', querystring: toSchema(rangeQuery) },
     handler: async (req) => {
-      const logs = logsFor(opts, req);
+      const logs = logsToRead(opts, req);
       const q = req.query as z.infer<typeof rangeQuery>;
       const started = performance.now();
       const expr = parseLogQL(q.query);
@@ -119,7 +119,7 @@ export const lokiRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, opts
     config: { permission: TELEMETRY_READ },
     schema: { tags: TAGS, summary: 'LogQL instant query (metric expressions: vector result)', querystring: toSchema(instantQuery) },
     handler: async (req) => {
-      const logs = logsFor(opts, req);
+      const logs = logsToRead(opts, req);
       const q = req.query as z.infer<typeof instantQuery>;
       const started = performance.now();
       const expr = parseLogQL(q.query);
@@ -145,7 +145,7 @@ export const lokiRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, opts
     config: { permission: TELEMETRY_READ },
     schema: { tags: TAGS, summary: 'Label names seen in the time range', querystring: toSchema(rangeOnly) },
     handler: async (req) => {
-      const logs = logsFor(opts, req);
+      const logs = logsToRead(opts, req);
       const q = req.query as z.infer<typeof rangeOnly>;
       const { start, end } = timeRange(q);
       return { status: 'success', data: await logs.labelNames({ from: start, to: end }, q.query ? parseSelector(q.query) : []) };
@@ -161,7 +161,7 @@ export const lokiRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, opts
       querystring: toSchema(rangeOnly),
     },
     handler: async (req) => {
-      const logs = logsFor(opts, req);
+      const logs = logsToRead(opts, req);
       const q = req.query as z.infer<typeof rangeOnly>;
       const { name } = req.params as { name: string };
       const { start, end } = timeRange(q);
@@ -174,7 +174,7 @@ export const lokiRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, opts
     config: { permission: TELEMETRY_READ },
     schema: { tags: TAGS, summary: 'Streams, entries and bytes a selector covers (Grafana query size hints)', querystring: toSchema(rangeOnly) },
     handler: async (req) => {
-      const logs = logsFor(opts, req);
+      const logs = logsToRead(opts, req);
       const q = req.query as z.infer<typeof rangeOnly>;
       if (!q.query) throw new InputError('query is required', { field: 'query' }, 'LOKI_STATS_QUERY');
       const matchers = parseSelector(q.query);
@@ -198,7 +198,7 @@ export const lokiRoutes: FastifyPluginAsync<LogRoutesOptions> = async (app, opts
     config: { permission: TELEMETRY_READ },
     schema: { tags: TAGS, summary: 'Streams matching one or more selectors', querystring: toSchema(seriesQuery) },
     handler: async (req) => {
-      const logs = logsFor(opts, req);
+      const logs = logsToRead(opts, req);
       const q = req.query as z.infer<typeof seriesQuery>;
       const raw = q['match[]'] ?? q.match;
       const selectors = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
