@@ -90,44 +90,49 @@ function corrupt(): never {
 
 /** Decodes a chunk into fresh arrays. */
 export function decodeChunk(data: Uint8Array): Run {
+  const n = chunkCount(data);
+  const run = { ts: new Float64Array(n), vs: new Float64Array(n) };
+  decodeChunkInto(data, run.ts, run.vs, 0);
+  return run;
+}
+
+/** Decodes a chunk into ts/vs from index `at` (room for chunkCount(data) samples); returns the count. */
+export function decodeChunkInto(data: Uint8Array, ts: Float64Array, vs: Float64Array, at: number): number {
+  // varints inlined: this loop is the panel's hot path
   let pos = 0;
-  const varint = (): number => {
-    let r = 0;
-    let mul = 1;
-    for (;;) {
-      if (pos >= data.length) corrupt();
-      const b = data[pos++]!;
-      r += (b & 0x7f) * mul;
-      if (b < 0x80) return r;
-      mul *= 128;
-    }
-  };
-  const zigzag = (): number => {
-    const z = varint();
-    return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-  };
-  const n = varint();
-  const ts = new Float64Array(n);
-  const vs = new Float64Array(n);
+  let n = 0;
+  for (let mul = 1; ; mul *= 128) {
+    if (pos >= data.length) corrupt();
+    const b = data[pos++]!;
+    n += (b & 0x7f) * mul;
+    if (b < 0x80) break;
+  }
+  if (at + n > ts.length) corrupt();
   let t = 0;
   let d = 0;
   for (let i = 0; i < n; i++) {
-    if (i === 0) t = zigzag();
-    else if (i === 1) {
-      d = zigzag();
-      t += d;
-    } else {
-      d += zigzag();
+    let z = 0;
+    for (let mul = 1; ; mul *= 128) {
+      if (pos >= data.length) corrupt();
+      const b = data[pos++]!;
+      z += (b & 0x7f) * mul;
+      if (b < 0x80) break;
+    }
+    const x = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+    if (i === 0) t = x;
+    else {
+      d = i === 1 ? x : d + x;
       t += d;
     }
-    ts[i] = t;
+    ts[at + i] = t;
   }
-  if (!n) return { ts, vs };
-  const out = new Uint8Array(vs.buffer);
+  if (!n) return 0;
+  const out = new Uint8Array(vs.buffer, vs.byteOffset, vs.byteLength);
+  let o = at * 8;
   if (pos + 8 > data.length) corrupt();
-  for (let b = 0; b < 8; b++) out[b] = data[pos++]!;
+  for (let b = 0; b < 8; b++) out[o + b] = data[pos++]!;
   for (let i = 1; i < n; i++) {
-    const o = i * 8;
+    o += 8;
     const p = o - 8;
     if (pos >= data.length) corrupt();
     const h = data[pos++]!;
@@ -135,12 +140,10 @@ export function decodeChunk(data: Uint8Array): Run {
     if (h === 0) continue;
     const lead = (h >> 3) & 7;
     const trail = h & 7;
-    for (let b = 7 - lead; b >= trail; b--) {
-      if (pos >= data.length) corrupt();
-      out[o + b] = out[p + b]! ^ data[pos++]!;
-    }
+    if (pos + 8 - lead - trail > data.length) corrupt();
+    for (let b = 7 - lead; b >= trail; b--) out[o + b] = out[p + b]! ^ data[pos++]!;
   }
-  return { ts, vs };
+  return n;
 }
 
 /** The first varint of a chunk: its sample count, without decoding it. */

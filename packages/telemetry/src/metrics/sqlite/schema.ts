@@ -64,10 +64,14 @@ export type WriterRequest =
   | {
       id: number;
       op: 'append';
-      /** per series: fingerprint, labels (only when the writer may not know the series yet), sample count */
-      fps: string[];
-      labels: (Record<string, string> | null)[];
+      /**
+       * per series: its 16-character fingerprint, all concatenated (one string: the structured
+       * clone of an array costs per element, about 0.3 µs per sample here), and its sample count
+       */
+      fps: string;
       counts: Uint32Array;
+      /** labels of the series (by index) that the writer may not know yet */
+      fresh: [number, Record<string, string>][];
       /** all series' samples back to back, in the order of fps (transferred, not copied) */
       ts: Float64Array;
       vs: Float64Array;

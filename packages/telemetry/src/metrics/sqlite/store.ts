@@ -18,7 +18,7 @@ import {
   type SeriesSamples,
   type StoreStats,
 } from '../types.js';
-import { decodeChunk, decodeWal, mergeRuns, type Run } from './chunk.js';
+import { chunkCount, decodeChunkInto, decodeWal, mergeRuns, type Run } from './chunk.js';
 import { type WriterRequest, type WriterResponse } from './schema.js';
 
 export interface SqliteMetricsStoreOptions {
@@ -129,8 +129,8 @@ export class SqliteMetricsStore implements MetricsStore {
     // cloned; labels travel only until the writer has committed the series once
     let n = 0;
     for (const s of batch) n += s.timestamps.length;
-    const fps: string[] = new Array(batch.length);
-    const labels: (Labels | null)[] = new Array(batch.length);
+    let fps = '';
+    const fresh: [number, Labels][] = [];
     const counts = new Uint32Array(batch.length);
     const ts = new Float64Array(n);
     const vs = new Float64Array(n);
@@ -143,10 +143,9 @@ export class SqliteMetricsStore implements MetricsStore {
         fp = fingerprint(seriesKey(s.labels));
         this.idCache.set(s.labels, fp);
       }
-      fps[i] = fp;
-      if (this.knownFps.has(fp)) labels[i] = null;
-      else {
-        labels[i] = s.labels;
+      fps += fp;
+      if (!this.knownFps.has(fp)) {
+        fresh.push([i, s.labels]);
         sent.push(fp);
       }
       const m = s.timestamps.length;
@@ -157,7 +156,7 @@ export class SqliteMetricsStore implements MetricsStore {
       vs.set(s.values instanceof Float64Array ? s.values : Float64Array.from(s.values), o);
       o += m;
     }
-    const r = await this.call<AppendResult>({ op: 'append', fps, labels, counts, ts, vs, minTs: Date.now() - this.retention.rawMs }, n, [ts.buffer, vs.buffer]);
+    const r = await this.call<AppendResult>({ op: 'append', fps, fresh, counts, ts, vs, minTs: Date.now() - this.retention.rawMs }, n, [ts.buffer, vs.buffer]);
     for (const fp of sent) this.knownFps.add(fp);
     return r;
   }
@@ -265,12 +264,27 @@ export class SqliteMetricsStore implements MetricsStore {
       this.reader.transaction(() => {
         const wal = this.walRuns((id) => ids.has(id));
         for (const e of entries) {
-          const runs: Run[] = [];
-          for (const data of chunks.all({ id: e.id, from: startMs, to: endMs }) as Buffer[]) runs.push(decodeChunk(data));
+          // decoded straight into one array per series; wal samples (and late ones) are merged after
+          const datas = chunks.all({ id: e.id, from: startMs, to: endMs }) as Buffer[];
           const w = wal.get(e.id);
-          if (w) runs.push(...w);
-          if (!runs.length) continue;
-          const m = mergeRuns(runs);
+          let n = 0;
+          for (const d of datas) n += chunkCount(d);
+          if (w) for (const r of w) n += r.ts.length;
+          if (!n) continue;
+          let m: Run = { ts: new Float64Array(n), vs: new Float64Array(n) };
+          let o = 0;
+          for (const d of datas) o += decodeChunkInto(d, m.ts, m.vs, o);
+          if (w) {
+            const tail = o;
+            for (const r of w) {
+              m.ts.set(r.ts, o);
+              m.vs.set(r.vs, o);
+              o += r.ts.length;
+            }
+            let sorted = true;
+            for (let i = Math.max(1, tail); i < o && sorted; i++) if (m.ts[i]! <= m.ts[i - 1]!) sorted = false;
+            if (!sorted) m = mergeRuns([{ ts: m.ts.subarray(0, tail), vs: m.vs.subarray(0, tail) }, ...w]);
+          }
           const lo = lowerBound(m.ts, startMs);
           const hi = lowerBound(m.ts, endMs + 1);
           if (hi > lo) out.push({ labels: e.labels, timestamps: m.ts.subarray(lo, hi), values: m.vs.subarray(lo, hi) });

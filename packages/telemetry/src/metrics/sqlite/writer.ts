@@ -337,14 +337,15 @@ const sameSample = (a: number, b: number) => {
 function appendOne(req: AppendReq, now: number, wal: WalSeries[]) {
   const res = { accepted: 0, duplicates: 0, conflicts: 0, tooOld: 0, newSeries: 0 };
   let off = 0;
-  for (let s = 0; s < req.fps.length; s++) {
-    const fp = req.fps[s]!;
+  const fresh = req.fresh.length ? new Map(req.fresh) : undefined;
+  for (let s = 0; s < req.counts.length; s++) {
+    const fp = req.fps.slice(s * 16, s * 16 + 16);
     const n = req.counts[s]!;
     const from = off;
     off += n;
     let id = seriesIds.get(fp);
     if (id === undefined) {
-      const labels = req.labels[s];
+      const labels = fresh?.get(s);
       if (!labels) throw new Error(`series ${fp} is unknown to the writer and came without labels`);
       id = (insSeries.get(fp, labels.__name__, JSON.stringify(labels), now) as { id: number }).id;
       seriesIds.set(fp, id);
