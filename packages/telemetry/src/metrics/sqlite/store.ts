@@ -83,7 +83,10 @@ export class SqliteMetricsStore implements MetricsStore {
       worker.once('message', onMsg);
       worker.once('error', reject);
     });
-    worker.on('message', (m: WriterResponse) => store.onReply(m));
+    worker.on('message', (m: WriterResponse | WriterResponse[]) => {
+      if (Array.isArray(m)) for (const r of m) store.onReply(r);
+      else store.onReply(m);
+    });
     worker.on('error', (e) => store.failAll(e));
     worker.on('exit', (code) => store.failAll(new Error(`metrics writer exited with code ${code}`)));
     store.reader = new Database(opts.file, { readonly: true, fileMustExist: true });

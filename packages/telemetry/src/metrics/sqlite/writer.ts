@@ -246,6 +246,7 @@ const rollupStmts = {
 
 /** rollup rows (8 values each, flattened) of a run: NaN (and the stale marker) do not count. */
 function rollupRows(id: number, run: Run, width: number, out: number[]): void {
+  // no closure here: under tsx every closure created per call costs a defineProperty (__name)
   let b = NaN;
   let mn = 0;
   let mx = 0;
@@ -253,16 +254,13 @@ function rollupRows(id: number, run: Run, width: number, out: number[]): void {
   let c = 0;
   let last = 0;
   let lastTs = 0;
-  const emit = () => {
-    if (c) out.push(id, b, mn, mx, sm, c, last, lastTs);
-  };
   for (let i = 0; i < run.ts.length; i++) {
     const v = run.vs[i]!;
     if (Number.isNaN(v)) continue;
     const t = run.ts[i]!;
     const bk = t - (((t % width) + width) % width);
     if (bk !== b) {
-      emit();
+      if (c) out.push(id, b, mn, mx, sm, c, last, lastTs);
       b = bk;
       mn = v;
       mx = v;
@@ -276,7 +274,7 @@ function rollupRows(id: number, run: Run, width: number, out: number[]): void {
     last = v;
     lastTs = t;
   }
-  emit();
+  if (c) out.push(id, b, mn, mx, sm, c, last, lastTs);
 }
 
 function writeRollups(table: 'rollup_1m' | 'rollup_1h', rows: number[]): void {
@@ -437,7 +435,7 @@ function flush(): void {
     loadSeries();
     lastChunks.clear();
     loadHead();
-    for (const r of reqs) parentPort!.postMessage({ id: r.id, ok: false, error: (e as Error).message } satisfies WriterResponse);
+    parentPort!.postMessage(reqs.map((r) => ({ id: r.id, ok: false, error: (e as Error).message }) satisfies WriterResponse));
     return;
   }
   // a compaction or retention asked for explicitly runs before its caller is answered
@@ -460,7 +458,8 @@ function flush(): void {
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.close();
   }
-  for (const rep of replies) parentPort!.postMessage(rep);
+  // one message for the whole group: each postMessage costs more than the replies it carries
+  parentPort!.postMessage(replies);
   if (closing) process.exit(0);
   if (!wantCompact && (headSamples >= COMPACT_SAMPLES || (headSamples && Date.now() - lastCompaction >= COMPACT_MS))) scheduleCompaction();
 }
