@@ -5,7 +5,9 @@
 // - `wal`: one row per commit holding the samples it accepted, for all series (a columnar blob,
 //   see chunk.ts). A commit is one small append however many series it touches, and it is what
 //   makes a 2xx durable. The writer also keeps these samples in memory (the head), where
-//   duplicates are detected.
+//   duplicates are detected. Its seq only grows (AUTOINCREMENT): `wal_done` refers to it.
+// - `wal_done`: per series, the wal seq up to which its samples are already in chunks (compaction
+//   runs in slices of series; see writer.ts). Readers skip those wal entries.
 // - `chunks`: per series, up to 120 samples sorted by time in one compressed blob (delta-of-delta
 //   timestamps, XOR values). Every few seconds the writer appends the head to each series' newest
 //   chunk, updates the rollups and deletes the WAL rows, in one transaction (compaction). A panel
@@ -22,9 +24,13 @@ CREATE TABLE IF NOT EXISTS series (
 );
 CREATE INDEX IF NOT EXISTS series_metric ON series(metric);
 CREATE TABLE IF NOT EXISTS wal (
-  seq INTEGER PRIMARY KEY,
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
   n INTEGER NOT NULL,
   data BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS wal_done (
+  series_id INTEGER PRIMARY KEY,
+  seq INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS chunks (
   series_id INTEGER NOT NULL,

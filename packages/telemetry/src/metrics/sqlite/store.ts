@@ -214,8 +214,10 @@ export class SqliteMetricsStore implements MetricsStore {
   /** samples still in the wal (not compacted), per series that `want` accepts, in commit order. */
   private walRuns(want: ((id: number) => boolean) | undefined): Map<number, Run[]> {
     const out = new Map<number, Run[]>();
-    for (const data of this.stmt('SELECT data FROM wal ORDER BY seq').pluck().iterate() as IterableIterator<Buffer>) {
-      decodeWal(data, want, (s) => {
+    // wal entries of series compacted since (by a slice of the running compaction) are skipped
+    const done = new Map(this.stmt('SELECT series_id, seq FROM wal_done').raw(true).all() as [number, number][]);
+    for (const [seq, data] of this.stmt('SELECT seq, data FROM wal ORDER BY seq').raw(true).iterate() as IterableIterator<[number, Buffer]>) {
+      decodeWal(data, (id) => (!want || want(id)) && (done.get(id) ?? 0) < seq, (s) => {
         const l = out.get(s.id);
         if (l) l.push(s);
         else out.set(s.id, [s]);
