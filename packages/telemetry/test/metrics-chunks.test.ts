@@ -200,15 +200,18 @@ describe('SqliteMetricsStore on a database of the row-per-sample layout', () => 
     // the fingerprint the store computes for {__name__="old", s="1"}
     const { fingerprint, seriesKey } = await import('../src/metrics/labels.js');
     db.prepare('INSERT INTO series VALUES (1, ?, ?, ?, 0)').run(fingerprint(seriesKey({ __name__: 'old', s: '1' })), 'old', JSON.stringify({ __name__: 'old', s: '1' }));
-    const ins = db.prepare('INSERT INTO samples VALUES (1, ?, ?, ?)');
-    for (let i = 0; i < 130; i++) ins.run(t0 + i * 15_000, i === 5 ? null : i, i === 5 ? 2 : 0);
+    db.prepare('INSERT INTO series VALUES (2, ?, ?, ?, 0)').run(fingerprint(seriesKey({ __name__: 'old', s: '2' })), 'old', JSON.stringify({ __name__: 'old', s: '2' }));
+    const ins = db.prepare('INSERT INTO samples VALUES (?, ?, ?, ?)');
+    for (let i = 0; i < 130; i++) ins.run(1, t0 + i * 15_000, i === 5 ? null : i, i === 5 ? 2 : 0);
+    for (let i = 0; i < 10; i++) ins.run(2, t0 + i * 15_000, 100 - i, 0);
     db.prepare('INSERT INTO rollup_1m VALUES (1, ?, 0, 3, 6, 4, 3, ?)').run(t0, t0 + 45_000);
     db.prepare('INSERT INTO head VALUES (1, ?, 7, 0)').run(t0 + 130 * 15_000);
     db.close();
 
     const store = await SqliteMetricsStore.open({ file });
     try {
-      const [s] = await store.select([{ name: '__name__', type: '=', value: 'old' }], t0, t0 + 200 * 15_000);
+      const [s, s2] = await store.select([{ name: '__name__', type: '=', value: 'old' }], t0, t0 + 200 * 15_000);
+      expect(Array.from(s2!.values)).toEqual(Array.from({ length: 10 }, (_, i) => 100 - i));
       expect(s!.timestamps.length).toBe(131);
       expect(isStaleNaN(s!.values[5]!)).toBe(true);
       expect(s!.values[129]).toBe(129);

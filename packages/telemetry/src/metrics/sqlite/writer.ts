@@ -582,20 +582,14 @@ function migrate(): void {
   db.transaction(() => {
     // compacted rows (their rollups exist) become chunks
     if (has('samples')) {
-      let id = -1;
-      let run = new RunBuilder();
-      const flushSeries = () => {
-        if (run.n) putRun(id, run.run());
-        run = new RunBuilder();
-      };
-      for (const [sid, t, v, k] of db.prepare('SELECT series_id, ts, v, k FROM samples ORDER BY series_id, ts').raw(true).iterate() as IterableIterator<[number, number, number | null, number]>) {
-        if (sid !== id) {
-          flushSeries();
-          id = sid;
-        }
-        run.insertAt(run.n, t, valueOf(v, k));
+      // one series at a time: the connection cannot write while a read iterates
+      const ids = db.prepare('SELECT DISTINCT series_id FROM samples').pluck().all() as number[];
+      const rowsOf = db.prepare('SELECT ts, v, k FROM samples WHERE series_id = ? ORDER BY ts').raw(true);
+      for (const id of ids) {
+        const run = new RunBuilder();
+        for (const [t, v, k] of rowsOf.all(id) as [number, number | null, number][]) run.insertAt(run.n, t, valueOf(v, k));
+        putRun(id, run.run());
       }
-      flushSeries();
       db.exec('DROP TABLE samples');
     }
     // uncompacted rows (no rollups yet) go through the wal like new samples
