@@ -30,6 +30,11 @@ export interface SqliteMetricsStoreOptions {
    */
   synchronous?: 'FULL' | 'NORMAL';
   retention?: Partial<RetentionPolicy>;
+  /**
+   * compact the head into chunks once it holds this many samples (default 200,000; also every
+   * 10 s). Smaller values only make sense in tests that want compactions under load.
+   */
+  compactEverySamples?: number;
   /** run applyRetention() this often (ms); 0 or absent: the caller schedules it. */
   retentionIntervalMs?: number;
 }
@@ -70,7 +75,7 @@ export class SqliteMetricsStore implements MetricsStore {
   static async open(opts: SqliteMetricsStoreOptions): Promise<SqliteMetricsStore> {
     mkdirSync(dirname(opts.file), { recursive: true });
     const worker = new Worker(new URL('./writer-entry.mjs', import.meta.url), {
-      workerData: { file: opts.file, synchronous: opts.synchronous ?? 'FULL' },
+      workerData: { file: opts.file, synchronous: opts.synchronous ?? 'FULL', compactEverySamples: opts.compactEverySamples ?? 200_000 },
     });
     const store = new SqliteMetricsStore(worker, opts.file, { ...DEFAULT_RETENTION, ...opts.retention });
     await new Promise<void>((resolve, reject) => {

@@ -16,6 +16,7 @@ import { KIND_STALE, SCHEMA_SQL, type WriterRequest, type WriterResponse } from 
 interface Init {
   file: string;
   synchronous: 'FULL' | 'NORMAL';
+  compactEverySamples: number;
 }
 const init = workerData as Init;
 const db = new Database(init.file);
@@ -24,7 +25,7 @@ db.pragma(`synchronous = ${init.synchronous}`);
 db.pragma('cache_size = -65536');
 db.exec(SCHEMA_SQL);
 
-const COMPACT_SAMPLES = 200_000;
+const COMPACT_SAMPLES = init.compactEverySamples;
 const COMPACT_MS = 10_000;
 
 // ---- series dictionary -------------------------------------------------------------------
@@ -297,7 +298,7 @@ function writeRollups(table: 'rollup_1m' | 'rollup_1h', rows: number[]): void {
 const maxWalSeq = db.prepare('SELECT max(seq) FROM wal').pluck();
 const delWal = db.prepare('DELETE FROM wal WHERE seq <= ?');
 const setDone = db.prepare('INSERT INTO wal_done (series_id, seq) VALUES (?, ?) ON CONFLICT (series_id) DO UPDATE SET seq = excluded.seq');
-const SLICE_SAMPLES = 25_000;
+const SLICE_SAMPLES = Math.max(1, Math.min(25_000, Math.ceil(COMPACT_SAMPLES / 8)));
 const SLICE_SERIES = 400;
 let lastCompaction = Date.now();
 
