@@ -128,6 +128,8 @@ export function decodeChunkInto(data: Uint8Array, ts: Float64Array, vs: Float64A
   }
   if (!n) return 0;
   const out = new Uint8Array(vs.buffer, vs.byteOffset, vs.byteLength);
+  // the previous value is copied as two 32-bit words (exact bits, and 4× fewer moves than bytes)
+  const words = new Uint32Array(vs.buffer, vs.byteOffset, vs.length * 2);
   let o = at * 8;
   if (pos + 8 > data.length) corrupt();
   for (let b = 0; b < 8; b++) out[o + b] = data[pos++]!;
@@ -136,7 +138,9 @@ export function decodeChunkInto(data: Uint8Array, ts: Float64Array, vs: Float64A
     const p = o - 8;
     if (pos >= data.length) corrupt();
     const h = data[pos++]!;
-    for (let b = 0; b < 8; b++) out[o + b] = out[p + b]!;
+    const w = (at + i) * 2;
+    words[w] = words[w - 2]!;
+    words[w + 1] = words[w - 1]!;
     if (h === 0) continue;
     const lead = (h >> 3) & 7;
     const trail = h & 7;

@@ -219,9 +219,11 @@ export class SqliteMetricsStore implements MetricsStore {
   /** samples still in the wal (not compacted), per series that `want` accepts, in commit order. */
   private walRuns(want: ((id: number) => boolean) | undefined): Map<number, Run[]> {
     const out = new Map<number, Run[]>();
+    const rows = this.stmt('SELECT seq, data FROM wal ORDER BY seq').raw(true).all() as [number, Buffer][];
+    if (!rows.length) return out;
     // wal entries of series compacted since (by a slice of the running compaction) are skipped
     const done = new Map(this.stmt('SELECT series_id, seq FROM wal_done').raw(true).all() as [number, number][]);
-    for (const [seq, data] of this.stmt('SELECT seq, data FROM wal ORDER BY seq').raw(true).iterate() as IterableIterator<[number, Buffer]>) {
+    for (const [seq, data] of rows) {
       decodeWal(data, (id) => (!want || want(id)) && (done.get(id) ?? 0) < seq, (s) => {
         const l = out.get(s.id);
         if (l) l.push(s);
