@@ -43,6 +43,26 @@ describe('remote_write protobuf', () => {
     expect(Array.from(wr.series[0]!.values)).toEqual([7, 8]);
   });
 
+  it('decodes many series with tiny samples (default values left out) past its first estimate', () => {
+    // a Sample with value 0 and timestamp 0 is 2 bytes on the wire: far more samples per byte
+    // than the usual 13, so the shared sample arrays must grow while series keep correct views
+    const w = new PbWriter();
+    for (let s = 0; s < 40; s++) {
+      w.message(1, (ts) => {
+        ts.message(1, (l) => l.string(1, '__name__').string(2, `m${s}`));
+        for (let i = 0; i < 50; i++) ts.message(2, (smp) => (i % 2 ? smp.double(1, s).int64(2, i) : smp));
+      });
+    }
+    const wr = decodeWriteRequest(w.finish(), new LabelCache());
+    expect(wr.series).toHaveLength(40);
+    for (let s = 0; s < 40; s++) {
+      const x = wr.series[s]!;
+      expect(x.labels.__name__).toBe(`m${s}`);
+      expect(Array.from(x.timestamps)).toEqual(Array.from({ length: 50 }, (_, i) => (i % 2 ? i : 0)));
+      expect(Array.from(x.values)).toEqual(Array.from({ length: 50 }, (_, i) => (i % 2 ? s : 0)));
+    }
+  });
+
   it('refuses truncated messages and duplicate labels', () => {
     const buf = encodeWriteRequest([{ labels: { __name__: 'a' }, timestamps: [1], values: [1] }]);
     for (let cut = 1; cut < buf.length; cut++) expect(() => decodeWriteRequest(buf.subarray(0, cut)), `cut at ${cut}`).toThrow(/truncated or corrupt/);

@@ -5,7 +5,12 @@ import { fastify } from 'fastify';
 import { metricsRoutes, SqliteMetricsStore } from '../src/index.js';
 import { fakeEngine } from './metrics-helpers.js';
 
-const store = await SqliteMetricsStore.open({ file: join(process.argv[2]!, 'metrics.db'), synchronous: (process.argv[3] as 'FULL' | 'NORMAL') ?? 'FULL' });
+// argv[4]: compact every N samples (small: compactions, in slices, run during the kill)
+const store = await SqliteMetricsStore.open({
+  file: join(process.argv[2]!, 'metrics.db'),
+  synchronous: (process.argv[3] as 'FULL' | 'NORMAL') ?? 'FULL',
+  compactEverySamples: process.argv[4] ? Number(process.argv[4]) : undefined,
+});
 const app = fastify();
 await app.register(metricsRoutes, { engine: fakeEngine(), store });
 await app.listen({ host: '127.0.0.1', port: 0 });

@@ -68,6 +68,24 @@ export class MetricsIngestor {
         if (report.errors.length < 20) report.errors.push({ ...((e as InputError).details as ErrorDetails), message: (e as Error).message, code: (e as InputError).code });
         return;
       }
+      // the usual case: every timestamp valid and in order, so the decoder's arrays pass as they are
+      const m = s.timestamps.length;
+      let ok = true;
+      for (let j = 0, prev = 0; j < m; j++) {
+        const t = s.timestamps[j]!;
+        if (!(t >= prev && t <= maxTs && Number.isSafeInteger(t))) {
+          ok = false;
+          break;
+        }
+        prev = t;
+      }
+      if (ok) {
+        if (m) {
+          valid.push({ labels, timestamps: s.timestamps, values: s.values instanceof Float64Array ? s.values : Float64Array.from(s.values) });
+          n += m;
+        }
+        return;
+      }
       const ts: number[] = [];
       const vs = new Float64Array(s.timestamps.length);
       let sorted = true;

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { STALE_NAN, type Labels, type Matcher, type SelectHints, type SeriesData } from '@sreworks/promql';
+import { type Labels, type Matcher, type SelectHints, type SeriesData } from '@sreworks/promql';
 import { compileMatchers, fingerprint, metricNameOf, seriesKey } from '../labels.js';
 import { chooseResolution, rollupValueColumn } from '../resolution.js';
 import {
@@ -18,7 +18,8 @@ import {
   type SeriesSamples,
   type StoreStats,
 } from '../types.js';
-import { KIND_STALE, type WriterRequest, type WriterResponse } from './schema.js';
+import { chunkCount, decodeChunkInto, decodeWal, mergeRuns, type Run } from './chunk.js';
+import { type WriterRequest, type WriterResponse } from './schema.js';
 
 export interface SqliteMetricsStoreOptions {
   /** the metrics database file, e.g. `<dataDir>/metrics.db`. */
@@ -29,6 +30,11 @@ export interface SqliteMetricsStoreOptions {
    */
   synchronous?: 'FULL' | 'NORMAL';
   retention?: Partial<RetentionPolicy>;
+  /**
+   * compact the head into chunks once it holds this many samples (default 200,000; also every
+   * 10 s). Smaller values only make sense in tests that want compactions under load.
+   */
+  compactEverySamples?: number;
   /** run applyRetention() this often (ms); 0 or absent: the caller schedules it. */
   retentionIntervalMs?: number;
 }
@@ -44,8 +50,10 @@ export class SqliteMetricsStore implements MetricsStore {
   readonly kind = 'sqlite' as const;
   readonly retention: RetentionPolicy;
   private retentionTimer?: NodeJS.Timeout;
-  /** series identity per labels object (ingestion reuses one frozen object per series). */
-  private readonly idCache = new WeakMap<object, { key: string; fp: string }>();
+  /** series fingerprint per labels object (ingestion reuses one frozen object per series). */
+  private readonly idCache = new WeakMap<object, string>();
+  /** fingerprints the writer has committed: later appends send no labels for them. */
+  private readonly knownFps = new Set<string>();
   private pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; samples: number }>();
   private nextId = 1;
   private pendingSamples = 0;
@@ -54,6 +62,7 @@ export class SqliteMetricsStore implements MetricsStore {
   private readonly all: SeriesEntry[] = [];
   private lastSeriesId = 0;
   private closed = false;
+  private readonly stmts = new Map<string, Database.Statement>();
 
   private constructor(
     private readonly worker: Worker,
@@ -66,7 +75,7 @@ export class SqliteMetricsStore implements MetricsStore {
   static async open(opts: SqliteMetricsStoreOptions): Promise<SqliteMetricsStore> {
     mkdirSync(dirname(opts.file), { recursive: true });
     const worker = new Worker(new URL('./writer-entry.mjs', import.meta.url), {
-      workerData: { file: opts.file, synchronous: opts.synchronous ?? 'FULL' },
+      workerData: { file: opts.file, synchronous: opts.synchronous ?? 'FULL', compactEverySamples: opts.compactEverySamples ?? 200_000 },
     });
     const store = new SqliteMetricsStore(worker, opts.file, { ...DEFAULT_RETENTION, ...opts.retention });
     await new Promise<void>((resolve, reject) => {
@@ -79,7 +88,10 @@ export class SqliteMetricsStore implements MetricsStore {
       worker.once('message', onMsg);
       worker.once('error', reject);
     });
-    worker.on('message', (m: WriterResponse) => store.onReply(m));
+    worker.on('message', (m: WriterResponse | WriterResponse[]) => {
+      if (Array.isArray(m)) for (const r of m) store.onReply(r);
+      else store.onReply(m);
+    });
     worker.on('error', (e) => store.failAll(e));
     worker.on('exit', (code) => store.failAll(new Error(`metrics writer exited with code ${code}`)));
     store.reader = new Database(opts.file, { readonly: true, fileMustExist: true });
@@ -110,31 +122,51 @@ export class SqliteMetricsStore implements MetricsStore {
     this.pendingSamples = 0;
   }
 
-  private call<T>(req: DistributiveOmit<WriterRequest, 'id'>, samples = 0): Promise<T> {
+  private call<T>(req: DistributiveOmit<WriterRequest, 'id'>, samples = 0, transfer: ArrayBuffer[] = []): Promise<T> {
     if (this.closed) return Promise.reject(new Error('metrics store is closed'));
     const id = this.nextId++;
     this.pendingSamples += samples;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, samples });
-      this.worker.postMessage({ ...req, id });
+      this.worker.postMessage({ ...req, id }, transfer);
     });
   }
 
   async append(batch: SeriesSamples[]): Promise<AppendResult> {
+    // one packed message: samples back to back in two Float64Arrays that are transferred, not
+    // cloned; labels travel only until the writer has committed the series once
     let n = 0;
-    const wire = batch.map((s) => {
-      n += s.timestamps.length;
-      let id = this.idCache.get(s.labels);
-      if (!id) {
-        const k = seriesKey(s.labels);
-        id = { key: k, fp: fingerprint(k) };
-        this.idCache.set(s.labels, id);
+    for (const s of batch) n += s.timestamps.length;
+    let fps = '';
+    const fresh: [number, Labels][] = [];
+    const counts = new Uint32Array(batch.length);
+    const ts = new Float64Array(n);
+    const vs = new Float64Array(n);
+    const sent: string[] = [];
+    let o = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const s = batch[i]!;
+      let fp = this.idCache.get(s.labels);
+      if (fp === undefined) {
+        fp = fingerprint(seriesKey(s.labels));
+        this.idCache.set(s.labels, fp);
       }
-      const { key } = id;
-      // values travel as bytes: structured clone of plain numbers may not keep the stale-NaN payload
-      return { labels: s.labels, key, fp: id.fp, timestamps: Array.from(s.timestamps), values: s.values instanceof Float64Array ? s.values : Float64Array.from(s.values) };
-    });
-    return this.call<AppendResult>({ op: 'append', batch: wire, minTs: Date.now() - this.retention.rawMs }, n);
+      fps += fp;
+      if (!this.knownFps.has(fp)) {
+        fresh.push([i, s.labels]);
+        sent.push(fp);
+      }
+      const m = s.timestamps.length;
+      counts[i] = m;
+      if (s.timestamps instanceof Float64Array) ts.set(s.timestamps, o);
+      else for (let j = 0; j < m; j++) ts[o + j] = s.timestamps[j]!;
+      // values are copied as typed arrays: plain numbers may not keep the stale-NaN payload
+      vs.set(s.values instanceof Float64Array ? s.values : Float64Array.from(s.values), o);
+      o += m;
+    }
+    const r = await this.call<AppendResult>({ op: 'append', fps, fresh, counts, ts, vs, minTs: Date.now() - this.retention.rawMs }, n, [ts.buffer, vs.buffer]);
+    for (const fp of sent) this.knownFps.add(fp);
+    return r;
   }
 
   async appendMetadata(meta: MetricMetadata[]): Promise<void> {
@@ -184,12 +216,43 @@ export class SqliteMetricsStore implements MetricsStore {
     return candidates.filter((e) => test(e.labels));
   }
 
+  /** samples still in the wal (not compacted), per series that `want` accepts, in commit order. */
+  private walRuns(want: ((id: number) => boolean) | undefined): Map<number, Run[]> {
+    const out = new Map<number, Run[]>();
+    const rows = this.stmt('SELECT seq, data FROM wal ORDER BY seq').raw(true).all() as [number, Buffer][];
+    if (!rows.length) return out;
+    // wal entries of series compacted since (by a slice of the running compaction) are skipped
+    const done = new Map(this.stmt('SELECT series_id, seq FROM wal_done').raw(true).all() as [number, number][]);
+    for (const [seq, data] of rows) {
+      decodeWal(data, (id) => (!want || want(id)) && (done.get(id) ?? 0) < seq, (s) => {
+        const l = out.get(s.id);
+        if (l) l.push(s);
+        else out.set(s.id, [s]);
+      });
+    }
+    return out;
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let st = this.stmts.get(sql);
+    if (!st) this.stmts.set(sql, (st = this.reader.prepare(sql)));
+    return st;
+  }
+
   /** series that have samples (or rollups) in the range: the dictionary alone keeps deleted ones. */
   private activeIn(entries: SeriesEntry[], startMs: number, endMs: number): SeriesEntry[] {
-    const raw = this.reader.prepare('SELECT 1 FROM samples WHERE series_id = ? AND ts >= ? AND ts <= ? UNION ALL SELECT 1 FROM head WHERE series_id = ? AND ts >= ? AND ts <= ? LIMIT 1').pluck();
-    const r1h = this.reader.prepare('SELECT 1 FROM rollup_1h WHERE series_id = ? AND bucket >= ? AND bucket <= ? LIMIT 1').pluck();
+    // the newest chunk starting before the end has the newest end of those (chunks never overlap)
+    const chunk = this.stmt('SELECT end_ts FROM chunks WHERE series_id = ? AND start_ts <= ? ORDER BY start_ts DESC LIMIT 1').pluck();
+    const r1h = this.stmt('SELECT 1 FROM rollup_1h WHERE series_id = ? AND bucket >= ? AND bucket <= ? LIMIT 1').pluck();
     const hStart = startMs - (startMs % 3_600_000);
-    return entries.filter((e) => raw.get(e.id, startMs, endMs, e.id, startMs, endMs) !== undefined || r1h.get(e.id, hStart, endMs) !== undefined);
+    return this.reader.transaction(() => {
+      const wal = this.walRuns(undefined);
+      const inWal = (id: number) => wal.get(id)?.some((r) => r.ts.some((t) => t >= startMs && t <= endMs)) ?? false;
+      return entries.filter((e) => {
+        const end = chunk.get(e.id, endMs) as number | undefined;
+        return (end !== undefined && end >= startMs) || inWal(e.id) || r1h.get(e.id, hStart, endMs) !== undefined;
+      });
+    })();
   }
 
   resolutionFor(startMs: number, endMs: number, hints?: SelectHints): Resolution {
@@ -200,26 +263,43 @@ export class SqliteMetricsStore implements MetricsStore {
     const entries = this.matching(matchers);
     const res = this.resolutionFor(startMs, endMs, hints);
     const out: SeriesData[] = [];
+    if (!entries.length) return out;
+    const ids = new Set(entries.map((e) => e.id));
     if (res === 'raw') {
-      const stmt = this.reader.prepare('SELECT ts, v, k FROM samples WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts').raw(true);
-      const headStmt = this.reader.prepare('SELECT ts, v, k FROM head WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts').raw(true);
-      // one read transaction: a compaction between the two reads cannot hide or double rows
+      // the chunk holding startMs (the newest one starting at or before it) and every later one up to endMs
+      const chunks = this.stmt(
+        `SELECT data FROM chunks WHERE series_id = @id AND start_ts <= @to
+           AND start_ts >= coalesce((SELECT max(start_ts) FROM chunks WHERE series_id = @id AND start_ts <= @from), -9223372036854775808)
+         ORDER BY start_ts`,
+      ).pluck();
+      // one read transaction: a compaction between the reads cannot hide or double samples
       this.reader.transaction(() => {
+        const wal = this.walRuns((id) => ids.has(id));
         for (const e of entries) {
-          const a = stmt.all(e.id, startMs, endMs) as [number, number | null, number][];
-          const b = headStmt.all(e.id, startMs, endMs) as [number, number | null, number][];
-          const n = a.length + b.length;
+          // decoded straight into one array per series; wal samples (and late ones) are merged after
+          const datas = chunks.all({ id: e.id, from: startMs, to: endMs }) as Buffer[];
+          const w = wal.get(e.id);
+          let n = 0;
+          for (const d of datas) n += chunkCount(d);
+          if (w) for (const r of w) n += r.ts.length;
           if (!n) continue;
-          const ts = new Float64Array(n);
-          const vs = new Float64Array(n);
-          let i = 0;
-          let j = 0;
-          for (let o = 0; o < n; o++) {
-            const r = j >= b.length || (i < a.length && a[i]![0] <= b[j]![0]) ? a[i++]! : b[j++]!;
-            ts[o] = r[0];
-            vs[o] = r[1] ?? (r[2] === KIND_STALE ? STALE_NAN : NaN);
+          let m: Run = { ts: new Float64Array(n), vs: new Float64Array(n) };
+          let o = 0;
+          for (const d of datas) o += decodeChunkInto(d, m.ts, m.vs, o);
+          if (w) {
+            const tail = o;
+            for (const r of w) {
+              m.ts.set(r.ts, o);
+              m.vs.set(r.vs, o);
+              o += r.ts.length;
+            }
+            let sorted = true;
+            for (let i = Math.max(1, tail); i < o && sorted; i++) if (m.ts[i]! <= m.ts[i - 1]!) sorted = false;
+            if (!sorted) m = mergeRuns([{ ts: m.ts.subarray(0, tail), vs: m.vs.subarray(0, tail) }, ...w]);
           }
-          out.push({ labels: e.labels, timestamps: ts, values: vs });
+          const lo = lowerBound(m.ts, startMs);
+          const hi = lowerBound(m.ts, endMs + 1);
+          if (hi > lo) out.push({ labels: e.labels, timestamps: m.ts.subarray(lo, hi), values: m.vs.subarray(lo, hi) });
         }
       })();
     } else {
@@ -228,24 +308,20 @@ export class SqliteMetricsStore implements MetricsStore {
       const col = rollupValueColumn(hints?.func);
       const from = startMs - (startMs % width);
       type Row = [bucket: number, min: number, max: number, sum: number, cnt: number, last: number, lastTs: number];
-      const stmt = this.reader.prepare(`SELECT bucket, min, max, sum, cnt, last, last_ts FROM ${table} WHERE series_id = ? AND bucket >= ? AND bucket <= ? ORDER BY bucket`).raw(true);
-      // samples not compacted yet are aggregated from the head on the fly, so rollup reads do not lag
-      const headAgg = this.reader
-        .prepare(
-          `SELECT g.b, g.mn, g.mx, g.sm, g.c, h.v, g.lt FROM
-             (SELECT ts - ts % ${width} AS b, min(v) AS mn, max(v) AS mx, sum(v) AS sm, count(*) AS c, max(ts) AS lt
-              FROM head WHERE series_id = ? AND k = 0 AND ts >= ? AND ts <= ? GROUP BY ts - ts % ${width}) g
-           JOIN head h ON h.series_id = ? AND h.ts = g.lt ORDER BY g.b`,
-        )
-        .raw(true);
+      const stmt = this.stmt(`SELECT bucket, min, max, sum, cnt, last, last_ts FROM ${table} WHERE series_id = ? AND bucket >= ? AND bucket <= ? ORDER BY bucket`).raw(true);
       this.reader.transaction(() => {
+        // samples not compacted yet are aggregated from the wal on the fly, so rollup reads do not lag
+        const wal = this.walRuns((id) => ids.has(id));
         for (const e of entries) {
           const merged = new Map<number, Row>();
           for (const r of stmt.all(e.id, from, endMs) as Row[]) merged.set(r[0], r);
-          for (const h of headAgg.all(e.id, from, endMs + width, e.id) as Row[]) {
-            const r = merged.get(h[0]);
-            if (!r) merged.set(h[0], h);
-            else merged.set(h[0], [r[0], Math.min(r[1], h[1]), Math.max(r[2], h[2]), r[3] + h[3], r[4] + h[4], h[6] >= r[6] ? h[5] : r[5], Math.max(r[6], h[6])]);
+          const w = wal.get(e.id);
+          if (w) {
+            for (const h of aggregate(mergeRuns(w), width, from, endMs + width)) {
+              const r = merged.get(h[0]);
+              if (!r) merged.set(h[0], h);
+              else merged.set(h[0], [r[0], Math.min(r[1], h[1]), Math.max(r[2], h[2]), r[3] + h[3], r[4] + h[4], h[6] >= r[6] ? h[5] : r[5], Math.max(r[6], h[6])]);
+            }
           }
           const ts: number[] = [];
           const vs: number[] = [];
@@ -282,8 +358,13 @@ export class SqliteMetricsStore implements MetricsStore {
   }
 
   async stats(): Promise<StoreStats> {
-    const c = (t: string) => this.reader.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number;
-    return { series: c('series'), rawSamples: c('samples') + c('head'), rollup1mRows: c('rollup_1m'), rollup1hRows: c('rollup_1h') };
+    const c = (sql: string) => this.reader.prepare(sql).pluck().get() as number;
+    return this.reader.transaction(() => ({
+      series: c('SELECT count(*) FROM series'),
+      rawSamples: c('SELECT coalesce(sum(n), 0) FROM chunks') + c('SELECT coalesce(sum(n), 0) FROM wal'),
+      rollup1mRows: c('SELECT count(*) FROM rollup_1m'),
+      rollup1hRows: c('SELECT count(*) FROM rollup_1h'),
+    }))();
   }
 
   async close(): Promise<void> {
@@ -295,4 +376,38 @@ export class SqliteMetricsStore implements MetricsStore {
     await done;
     this.reader.close();
   }
+}
+
+/** first index with ts[i] >= t. */
+function lowerBound(ts: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ts[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+type AggRow = [bucket: number, min: number, max: number, sum: number, cnt: number, last: number, lastTs: number];
+
+/** rollup rows of a sorted run over [from, to], as the writer computes them (NaN does not count). */
+function aggregate(run: Run, width: number, from: number, to: number): AggRow[] {
+  const out: AggRow[] = [];
+  let cur: AggRow | undefined;
+  for (let i = 0; i < run.ts.length; i++) {
+    const t = run.ts[i]!;
+    const v = run.vs[i]!;
+    if (t < from || t > to || Number.isNaN(v)) continue;
+    const b = t - (t % width);
+    if (!cur || cur[0] !== b) out.push((cur = [b, v, v, 0, 0, v, t]));
+    if (v < cur[1]) cur[1] = v;
+    if (v > cur[2]) cur[2] = v;
+    cur[3] += v;
+    cur[4]++;
+    cur[5] = v;
+    cur[6] = t;
+  }
+  return out;
 }
