@@ -66,8 +66,11 @@ export function telemetryModule(): PlatformModule {
     async routes(app, ctx) {
       const ch = process.env.SREWORKS_CLICKHOUSE_URL;
       const chAuth = { username: process.env.SREWORKS_CLICKHOUSE_USER, password: process.env.SREWORKS_CLICKHOUSE_PASSWORD, database: process.env.SREWORKS_CLICKHOUSE_DATABASE };
-      metrics = await openMetricsStore(ch ? { kind: 'clickhouse', url: ch, ...chAuth } : { kind: 'sqlite', dataDir: ctx.config.dataDir });
-      logs = createLogStore(ch ? { kind: 'clickhouse', url: ch, ...chAuth } : { kind: 'sqlite', dataDir: ctx.config.dataDir });
+      // The same durability as the state store: WAL + NORMAL keeps every acknowledged write through
+      // kill -9 (what a 2xx promises, and what Prometheus' own WAL gives); FULL adds power-loss safety.
+      const full = process.env.SREWORKS_SQLITE_SYNC === 'FULL';
+      metrics = await openMetricsStore(ch ? { kind: 'clickhouse', url: ch, ...chAuth } : { kind: 'sqlite', dataDir: ctx.config.dataDir, synchronous: full ? 'FULL' : 'NORMAL' });
+      logs = createLogStore(ch ? { kind: 'clickhouse', url: ch, ...chAuth } : { kind: 'sqlite', dataDir: ctx.config.dataDir, synchronous: full ? 'full' : 'normal' });
       ingestor = new MetricsIngestor(metrics);
       const limiter = new IngestLimiter();
       const engine = createEngine();
