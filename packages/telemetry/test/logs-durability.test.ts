@@ -10,10 +10,10 @@ const child = fileURLToPath(new URL('./logs/ingest-child.ts', import.meta.url));
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 describe('a 2xx means durable', () => {
-  it('keeps every acknowledged line when the ingesting process is killed with SIGKILL', async () => {
+  it.each(['normal', 'full'])('keeps every acknowledged line when the ingesting process is killed with SIGKILL (synchronous=%s)', async (sync) => {
     const dir = mkdtempSync(join(tmpdir(), 'logs-kill-'));
     const db = join(dir, 'logs.db');
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, db], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, db, sync], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const port = await new Promise<number>((resolve, reject) => {
         let buf = '';

@@ -3,7 +3,8 @@ import Fastify from 'fastify';
 import { lokiRoutes, SqliteLogStore } from '../../src/index.js';
 
 const path = process.argv[2]!;
-const store = new SqliteLogStore({ path });
+// argv[3]: synchronous mode; the platform's default is normal (SREWORKS_SQLITE_SYNC)
+const store = new SqliteLogStore({ path, synchronous: process.argv[3] === 'full' ? 'full' : 'normal' });
 const app = Fastify();
 await app.register(lokiRoutes, { logs: store, prefix: '/loki' });
 await app.listen({ port: 0, host: '127.0.0.1' });
