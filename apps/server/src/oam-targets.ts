@@ -5,6 +5,8 @@ import { InputError } from '@sreworks/kernel';
 import { DryRunTarget, GitOpsTarget, KubernetesTarget, type DeployEnv, type Target, type TargetResolver } from '@sreworks/oam';
 import type { ModuleContext } from './core/module.js';
 
+const LOCAL_CLUSTER_NAMES = new Set(['local', 'master']);
+
 export function platformTargets(ctx: ModuleContext): TargetResolver {
   return {
     async environment(id) {
@@ -19,8 +21,12 @@ export function platformTargets(ctx: ModuleContext): TargetResolver {
       if (opts.clusterName) {
         // topology fan-out: another cluster of the same team, by name
         const row = await ctx.store.db.selectFrom('scope_cluster').select('id').where('team_id', '=', env.team).where('name', '=', opts.clusterName).executeTakeFirst();
-        if (!row) throw new InputError(`the topology names cluster "${opts.clusterName}", which is not registered in this team`, { field: 'policies.topology.clusters' }, 'OAM_CLUSTER_NOT_FOUND');
-        clusterId = row.id;
+        if (row) clusterId = row.id;
+        // KubeVela's "local" and SREWorks' "master" name the control-plane cluster: here, the
+        // environment's own cluster (unless the team registered a cluster by that name)
+        else if (!LOCAL_CLUSTER_NAMES.has(opts.clusterName)) {
+          throw new InputError(`the topology names cluster "${opts.clusterName}", which is not registered in this team`, { field: 'policies.topology.clusters' }, 'OAM_CLUSTER_NOT_FOUND');
+        }
       }
       const c = await ctx.scope.getCluster(clusterId);
       const creds = await ctx.scope.clusterCredentials(clusterId);

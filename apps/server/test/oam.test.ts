@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../src/testing.js';
+import { fixturePath } from '../../../packages/oam/test/fixtures.js';
 
 // The AppManager through the platform API: a GitOps environment backed by a real bare git
 // repository, an app created from YAML, deployed, its status tree, revisions and rollback.
@@ -81,6 +82,28 @@ describe('OAM API', () => {
     expect(revs.items.map((r: any) => r.number)).toEqual([2, 1]);
     const defs = (await inject({ url: '/api/oam/definitions?kind=trait', headers: t.admin })).json();
     expect(defs.items.map((d: any) => d.name)).toEqual(expect.arrayContaining(['scaler', 'gateway', 'hpa']));
+  });
+
+  it('deploys a SREWorks app whose topology names the "master" cluster to the environment\'s own cluster', async () => {
+    const team = (await inject({ method: 'POST', url: '/api/teams', headers: t.admin, payload: { name: 'sreworks-fixture' } })).json();
+    const cluster = (await inject({ method: 'POST', url: '/api/clusters', headers: t.admin, payload: { team: team.id, name: 'gitops-sw', kind: 'gitops', git: { url: `file://${repo}`, branch: 'main' } } })).json();
+    const env = (await inject({ method: 'POST', url: '/api/environments', headers: t.admin, payload: { team: team.id, name: 'sw', cluster: cluster.id, namespace: 'default' } })).json();
+    const yaml = readFileSync(fixturePath('sreworks', 'application_configuration', 'e2e_workflow_microservice.yaml'), 'utf8');
+    const created = await inject({ method: 'POST', url: '/api/oam/apps', headers: t.admin, payload: { team: team.id, spec: yaml } });
+    expect(created.statusCode, created.body).toBe(201);
+    const d = await inject({ method: 'POST', url: `/api/oam/apps/${created.json().id}/deployments`, headers: t.admin, payload: { env: env.id } });
+    expect(d.statusCode, d.body).toBe(202);
+    // deploy-local-1, then the approval step holds the second deploy step
+    const held = await until(d.json().id, ['suspended', 'succeeded', 'failed']);
+    expect(held.deployment.status, held.deployment.message).toBe('suspended');
+    expect((await inject({ method: 'POST', url: `/api/oam/deployments/${d.json().id}/resume`, headers: t.admin })).statusCode).toBe(200);
+    const done = await until(d.json().id, ['succeeded', 'failed']);
+    expect(done.deployment.status, done.deployment.message).toBe('succeeded');
+    // a cluster name the team does not have (and that is not the control plane) is refused
+    const other = await inject({ method: 'POST', url: '/api/oam/apps', headers: t.admin, payload: { team: team.id, spec: yaml.replace(/cluster: "master"/g, 'cluster: "edge-9"').replace('appId: testapp', 'appId: otherapp') } });
+    const refused = await inject({ method: 'POST', url: `/api/oam/apps/${other.json().id}/deployments`, headers: t.admin, payload: { env: env.id } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.code).toBe('OAM_CLUSTER_NOT_FOUND');
   });
 
   it('lets platform admins add and disable definitions at run time, and nobody else', async () => {
