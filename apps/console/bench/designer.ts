@@ -49,6 +49,10 @@ try {
   const page = await ctx.newPage();
   await page.goto(`${server.url}/design/bench/p${RUNS}`);
   await page.waitForSelector('[data-testid=sw-palette-item][data-type=Table]');
+  if (process.env.BENCH_DEBUG) {
+    page.on('pageerror', (e) => console.log('pageerror:', e.message));
+    page.on('console', (m) => m.type() === 'error' && console.log('console.error:', m.text().slice(0, 300)));
+  }
   const previews = process.env.BENCH_PREVIEWS !== '0';
   if (!previews) await page.click('.ant-switch');
   // a string, not a function: tsx would wrap named functions with a helper the page lacks
@@ -82,8 +86,20 @@ try {
     const b = (await target.boundingBox())!;
     await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 10 });
     const f1 = (await page.evaluate('window.__frames.length')) as number;
+    if (process.env.BENCH_DEBUG) {
+      await page.screenshot({ path: `/tmp/designer-bench-drag-${i + 1}.png` });
+      const now = (await target.boundingBox())!;
+      const at = await page.evaluate(`(() => { const e = document.elementFromPoint(${b.x + b.width / 2}, ${b.y + b.height / 2}); return e ? e.outerHTML.slice(0, 120) : null; })()`);
+      console.log(`drop ${i + 1}: aimed at y=${Math.round(b.y)} h=${Math.round(b.height)}, zone now y=${Math.round(now.y)}; under pointer: ${at}`);
+    }
     await page.mouse.up();
-    await page.waitForFunction((n) => Number(document.querySelector('[data-testid=sw-node-count]')?.textContent) === n, i + 1, { timeout: 10_000 }).catch(async (e) => {
+    // landed: the node is on the page and the canvas in view has settled (previews that mount
+    // after the drop would otherwise move the next drop zone between aiming and dropping)
+    const settled = `(() => {
+      if (Number(document.querySelector('[data-testid=sw-node-count]')?.textContent) !== ${i + 1}) return false;
+      return [...document.querySelectorAll('[data-testid=sw-preview-pending]')].every((el) => { const r = el.getBoundingClientRect(); return r.bottom < 0 || r.top > innerHeight; });
+    })()`;
+    await page.waitForFunction(settled, undefined, { timeout: 10_000 }).catch(async (e) => {
       await page.screenshot({ path: '/tmp/designer-bench-fail.png' });
       throw new Error(`drop ${i + 1} (${type}) did not land: ${(e as Error).message}`);
     });
