@@ -93,12 +93,8 @@ try {
       console.log(`drop ${i + 1}: aimed at y=${Math.round(b.y)} h=${Math.round(b.height)}, zone now y=${Math.round(now.y)}; under pointer: ${at}`);
     }
     await page.mouse.up();
-    // landed: the node is on the page and the canvas in view has settled (previews that mount
-    // after the drop would otherwise move the next drop zone between aiming and dropping)
-    const settled = `(() => {
-      if (Number(document.querySelector('[data-testid=sw-node-count]')?.textContent) !== ${i + 1}) return false;
-      return [...document.querySelectorAll('[data-testid=sw-preview-pending]')].every((el) => { const r = el.getBoundingClientRect(); return r.bottom < 0 || r.top > innerHeight; });
-    })()`;
+    // landed: the node is on the page
+    const settled = `Number(document.querySelector('[data-testid=sw-node-count]')?.textContent) === ${i + 1}`;
     await page.waitForFunction(settled, undefined, { timeout: 10_000 }).catch(async (e) => {
       await page.screenshot({ path: '/tmp/designer-bench-fail.png' });
       throw new Error(`drop ${i + 1} (${type}) did not land: ${(e as Error).message}`);
