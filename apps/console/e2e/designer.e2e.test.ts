@@ -4,6 +4,7 @@
 // sees the page; a draft never breaks it. A JSX component written in the browser is used on the
 // page and cannot reach the parent document, cookies, storage or the network. A remote ES module
 // served by a test HTTP server renders; 404ing and throwing ones show errors in their nodes only.
+// A real Vue 3 custom element (built with Vue inside) takes props and emits events to the page.
 // Screenshots of each step go to $SREWORKS_E2E_SHOTS or a temp dir.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdirSync, mkdtempSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, browserAvailable, ensureConsoleBuild, launchBrowser, type RunningServer } from './harness.js';
-import { startBundleServer, startDesignerServer } from './designer-server.js';
+import { buildVueBundle, startBundleServer, startDesignerServer } from './designer-server.js';
 
 const avail = browserAvailable();
 const SHOTS = process.env.SREWORKS_E2E_SHOTS ?? mkdtempSync(join(tmpdir(), 'sw-e2e-designer-shots-'));
@@ -108,7 +109,10 @@ describe.skipIf(!avail.ok)(`designer in Chromium${avail.ok ? '' : ` (skipped: ${
   beforeAll(async () => {
     ensureConsoleBuild();
     server = await startDesignerServer();
-    bundles = await startBundleServer(BUNDLES);
+    // real Vue 3 custom-element bundles (Vue inside), built now and served from another origin
+    const fixtures = join(import.meta.dirname, 'fixtures');
+    const [vueCounter, vueBroken] = await Promise.all([buildVueBundle(join(fixtures, 'vue-counter.ts')), buildVueBundle(join(fixtures, 'vue-broken.ts'))]);
+    bundles = await startBundleServer({ ...BUNDLES, '/vue-counter.js': vueCounter, '/vue-broken.js': vueBroken });
     browser = await launchBrowser();
     ctx = await browser.newContext({ viewport: { width: 1500, height: 950 }, locale: 'en-US' });
     page = await ctx.newPage();
@@ -338,6 +342,50 @@ describe.skipIf(!avail.ok)(`designer in Chromium${avail.ok ? '' : ` (skipped: ${
     expect(bundles.hits).toEqual(expect.arrayContaining(['/clock.js', '/missing.js', '/throws.js', '/umd.js', '/element.js']));
     await shot(page, 'd11-remote');
     expect(pageErrors.filter((e) => !/boom from the bundle/.test(e))).toEqual([]);
+  });
+
+  it('renders a real Vue 3 defineCustomElement bundle from another origin: props in, events out; a broken Vue bundle breaks only its own node', async () => {
+    const mark = pageErrors.length;
+    for (const [name, path, tag] of [
+      ['VueCounter', '/vue-counter.js', 'x-vue-counter'],
+      ['VueBroken', '/vue-broken.js', 'x-vue-broken'],
+    ]) {
+      const r = await api(page, 'PUT', `/api/lowcode/remote-components/${name}`, { def: { kind: 'remote', format: 'vue', url: `${bundles.url}${path}`, tag, meta: { name, events: ['change'] } } });
+      expect(r.status).toBe(200);
+    }
+    const p = (await api(page, 'GET', '/api/lowcode/apps/dash/pages/overview?version=draft')).body.page;
+    p.params = { ...(p.params ?? {}), vueLabel: { type: 'string', from: 'url', default: 'props in' }, vueCount: { type: 'number', from: 'state' } };
+    p.layout.rows.push({
+      cols: [
+        { span: 8, nodes: [{ id: 'vue1', type: 'remote:VueCounter', props: { label: '$(vueLabel)', start: 5 }, actions: { change: [{ kind: 'setParams', params: { vueCount: '$(event.count)' } }] } }] },
+        { span: 8, nodes: [{ id: 'vueEcho', type: 'Text', props: { content: 'count out: $(vueCount)' } }] },
+        { span: 8, nodes: [{ id: 'vueBroken1', type: 'remote:VueBroken' }] },
+      ],
+    });
+    expect((await api(page, 'PUT', '/api/lowcode/apps/dash/pages/overview/draft', { page: p })).status).toBe(200);
+    expect((await api(page, 'POST', '/api/lowcode/apps/dash/pages/overview/publish', {})).status).toBe(200);
+
+    await page.goto(`${server.url}/apps/dash/overview?vueLabel=clicks`);
+    // props in: Vue renders them inside the element's shadow root (Playwright's CSS pierces it)
+    const shown = page.locator('[data-node=vue1] x-vue-counter #vue-ok');
+    await shown.waitFor();
+    expect(await shown.textContent()).toBe('clicks: 5');
+    // it is Vue's own element class, not a hand-written one
+    expect(await page.evaluate(() => Boolean((customElements.get('x-vue-counter') as unknown as { def?: { emits?: string[] } })?.def?.emits?.includes('change')))).toBe(true);
+    // events out: emit('change', {count}) reaches the page's actions
+    await page.locator('[data-node=vue1] x-vue-counter #vue-inc').click();
+    await page.waitForFunction(() => /count out: 6/.test(document.querySelector('[data-node=vueEcho]')?.textContent ?? ''));
+    await page.locator('[data-node=vue1] x-vue-counter #vue-inc').click();
+    await page.waitForFunction(() => /count out: 7/.test(document.querySelector('[data-node=vueEcho]')?.textContent ?? ''));
+    expect(await shown.textContent()).toBe('clicks: 7');
+    // the broken bundle: an error in its node naming the cause; the rest of the page works
+    await page.waitForSelector('[data-node=vueBroken1] [data-testid=sw-remote-error]');
+    expect(await page.textContent('[data-node=vueBroken1] [data-testid=sw-remote-error]')).toMatch(/VueBroken failed to load .*__VUE_BROKEN_CONFIG__ is not set/);
+    await page.waitForSelector('[data-node=clock1] #remote-ok');
+    await page.waitForSelector('[data-node=lineChart1] canvas');
+    expect(bundles.hits).toEqual(expect.arrayContaining(['/vue-counter.js', '/vue-broken.js']));
+    await shot(page, 'd11b-remote-vue');
+    expect(pageErrors.slice(mark).filter((e) => !/__VUE_BROKEN_CONFIG__|Unexpected token 'export'/.test(e))).toEqual([]);
   });
 
   it('exports the app with its pages, and checks page edits in the app\'s owning team', async () => {

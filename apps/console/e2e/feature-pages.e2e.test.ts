@@ -6,7 +6,7 @@
 // render without node errors and without console errors.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -284,7 +284,7 @@ describe.skipIf(!avail.ok)(`feature pages in Chromium${avail.ok ? '' : ` (skippe
   });
 
   it('opens the detail pages, imports a plugin and toggles it, previews a render and defines a catalogue metric', async () => {
-    const mark = consoleErrors.length;
+    let mark = consoleErrors.length;
     await openPage(`/apps/delivery/app?app=${ids.app}`, 'page_delivery_app');
     await openPage(`/apps/delivery/deployment?id=${ids.deployment}`, 'page_delivery_deployment');
     await openPage('/apps/delivery/definitions');
@@ -302,14 +302,24 @@ describe.skipIf(!avail.ok)(`feature pages in Chromium${avail.ok ? '' : ` (skippe
     writeFileSync(join(pluginDir, 'definitions', 'canary.js'), 'export function render({ parameter }) { return { patch: { metadata: { annotations: { weight: String(parameter.weight) } } } }; }');
     writeFileSync(join(pluginDir, 'forms', 'canary', 'deploy.json'), JSON.stringify({ items: [{ name: 'weight', type: 'number' }] }));
     execFileSync('tar', ['-czf', join(pluginDir, 'canary.tgz'), '-C', pluginDir, 'definitions', 'forms']);
-    const archive = readFileSync(join(pluginDir, 'canary.tgz')).toString('base64');
-    rmSync(pluginDir, { recursive: true, force: true });
     await openPage('/apps/delivery/definitions');
-    await page.click('[data-testid=sw-toolbar-definitions-plugin]');
-    await page.waitForSelector('[data-testid=sw-form]');
-    await page.fill('[data-testid=sw-form] #name', 'canary.tgz');
-    await page.fill('[data-testid=sw-form] #archive', archive);
-    await page.click('[data-testid=sw-form-submit]');
+    // a wrong type is refused on the page before anything is sent
+    writeFileSync(join(pluginDir, 'notes.txt'), 'not a plugin');
+    await page.setInputFiles('[data-node=pluginUpload] input[type=file]', join(pluginDir, 'notes.txt'));
+    await waitNodeText('pluginUpload', /"notes.txt" is not an accepted type/);
+    // a .tgz that is not gzip: the server's 4xx message shows on the file
+    writeFileSync(join(pluginDir, 'broken.tgz'), 'not gzip');
+    await page.setInputFiles('[data-node=pluginUpload] input[type=file]', join(pluginDir, 'broken.tgz'));
+    await page.waitForSelector('[data-node=pluginUpload] [role=alert]');
+    expect(await nodeText('pluginUpload')).not.toMatch(/Internal|HTTP_5/);
+    // the browser logs that deliberate 400 and nothing else
+    expect(errorsSince(mark)).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+    mark = consoleErrors.length;
+    // the real plugin, uploaded through the FileUpload widget (cookie + CSRF via the API client)
+    await page.setInputFiles('[data-node=pluginUpload] input[type=file]', join(pluginDir, 'canary.tgz'));
+    await page.waitForSelector('[data-node=pluginUpload] .ant-progress-status-success');
+    await shot('page_delivery_definitions_upload');
+    rmSync(pluginDir, { recursive: true, force: true });
     await waitNodeText('pluginReport', /canary/);
     await waitNodeText('definitions', /canary/);
 

@@ -51,6 +51,9 @@ const api: ApiClient = {
     if (v === 'hang') return new Promise((_res, rej) => o?.signal?.addEventListener('abort', () => rej(new Error('aborted'))));
     return v as any;
   },
+  async upload(url: string, body: Blob | FormData | string) {
+    return this.request('POST', url, typeof body === 'string' ? JSON.parse(body) : body);
+  },
 };
 
 beforeAll(async () => {

@@ -24,6 +24,16 @@ export interface WidgetMeta {
   version?: number;
 }
 
+export interface UploadOptions {
+  /** POST unless given. */
+  method?: string;
+  /** content-type of a Blob or string body; FormData sets its own multipart boundary. */
+  contentType?: string;
+  /** bytes sent so far, of total (total is 0 when the browser cannot tell). */
+  onProgress?(loaded: number, total: number): void;
+  signal?: AbortSignal;
+}
+
 /** Props passed by the runtime to every widget React component. */
 export interface WidgetRenderProps<P = Record<string, unknown>> {
   /** resolved props ($tpl/$expr/$fn already evaluated). */
@@ -37,7 +47,11 @@ export interface WidgetRenderProps<P = Record<string, unknown>> {
   /** publish a node output (selected row, form values, filter values) for other nodes' templates. */
   setOutput(value: unknown): void;
   /** platform API client (same origin, session cookie, CSRF header added). */
-  api: { request<T = unknown>(method: string, url: string, body?: unknown): Promise<T> };
+  api: {
+    request<T = unknown>(method: string, url: string, body?: unknown): Promise<T>;
+    /** send a prepared body (a file, FormData, JSON text) with upload progress; same rules as request. */
+    upload?<T = unknown>(url: string, body: Blob | FormData | string, opts?: UploadOptions): Promise<T>;
+  };
   /** rendered children for container widgets, by slot (e.g. tab key) or 'default'. */
   slots?: Record<string, unknown>;
   /** ask the runtime to refresh this node's data source (server paging, sorting, filters). */

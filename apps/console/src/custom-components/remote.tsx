@@ -83,7 +83,15 @@ function mountComponent(name: string, mount: MountFn): ComponentType<WidgetRende
   };
 }
 
-function customElement(name: string, tag: string): ComponentType<WidgetRenderProps<any>> {
+/** Events a custom element may fire: the usual ones, the meta's, and a Vue element's declared emits. */
+function elementEvents(tag: string, declared: readonly string[] = []): string[] {
+  const def = (customElements.get(tag) as { def?: { emits?: unknown } } | undefined)?.def;
+  const emits = Array.isArray(def?.emits) ? def.emits : def?.emits && typeof def.emits === 'object' ? Object.keys(def.emits) : [];
+  return [...new Set(['change', 'select', 'click', 'submit', 'output', ...declared, ...emits.filter((e): e is string => typeof e === 'string')])];
+}
+
+function customElement(name: string, tag: string, declared?: readonly string[]): ComponentType<WidgetRenderProps<any>> {
+  const events = elementEvents(tag, declared);
   return function VueElement(p: WidgetRenderProps<any>) {
     const ref = useRef<HTMLElement>(null);
     useEffect(() => {
@@ -95,8 +103,18 @@ function customElement(name: string, tag: string): ComponentType<WidgetRenderPro
     useEffect(() => {
       const el = ref.current;
       if (!el) return;
-      const events = ['change', 'select', 'click', 'submit', 'output'];
-      const on = (e: Event) => (e.type === 'output' ? p.setOutput((e as CustomEvent).detail) : p.emit(e.type, (e as CustomEvent).detail));
+      // Vue's emit(event, ...args) dispatches a CustomEvent whose detail is the args array: one
+      // argument becomes the widget event's payload as it is.
+      const payload = (e: Event) => {
+        const d = (e as CustomEvent).detail;
+        return Array.isArray(d) && d.length <= 1 ? d[0] : d;
+      };
+      const on = (e: Event) => {
+        // a native click bubbling out of the element is not the component's event
+        if (!(e instanceof CustomEvent)) return;
+        if (e.type === 'output') p.setOutput(payload(e));
+        else p.emit(e.type, payload(e));
+      };
       events.forEach((ev) => el.addEventListener(ev, on));
       return () => events.forEach((ev) => el.removeEventListener(ev, on));
     });
@@ -105,7 +123,7 @@ function customElement(name: string, tag: string): ComponentType<WidgetRenderPro
 }
 
 /** Loads a remote component; never rejects (a failure becomes a component showing the error). */
-export async function loadRemote(name: string, def: RemoteDef): Promise<ComponentType<WidgetRenderProps<any>>> {
+export async function loadRemote(name: string, def: RemoteDef & { meta?: { events?: string[] } }): Promise<ComponentType<WidgetRenderProps<any>>> {
   try {
     if (def.format === 'esm') {
       const mod = (await import(/* @vite-ignore */ def.url)) as { mount?: MountFn; default?: { mount?: MountFn } };
@@ -122,14 +140,23 @@ export async function loadRemote(name: string, def: RemoteDef): Promise<Componen
     }
     const tag = def.tag ?? '';
     if (!customElements.get(tag)) {
+      let importError: Error | undefined;
       try {
         await import(/* @vite-ignore */ def.url);
-      } catch {
-        await loadScript(def.url);
+      } catch (e) {
+        importError = e as Error;
       }
+      if (importError) {
+        // not a module (a classic script that needs `this` or sloppy mode): run it as a script
+        await loadScript(def.url);
+        // a module that loaded but threw while it ran is the cause to report, at once
+        const threw = !/fetch|import|load|MIME/i.test(importError.message);
+        if (threw && !customElements.get(tag)) throw new Error(`the bundle threw: ${importError.message}`);
+      }
+      const timeout = new Promise((_, rej) => setTimeout(() => rej(new Error(`<${tag}> was not defined by ${def.url}`)), 5000));
+      await Promise.race([customElements.whenDefined(tag), timeout]);
     }
-    await Promise.race([customElements.whenDefined(tag), new Promise((_, rej) => setTimeout(() => rej(new Error(`<${tag}> was not defined by ${def.url}`)), 5000))]);
-    return customElement(name, tag);
+    return customElement(name, tag, def.meta?.events);
   } catch (e) {
     const message = `remote component ${name} failed to load from ${def.url}: ${(e as Error).message}`;
     return function RemoteError() {

@@ -133,7 +133,8 @@ function GridCanvas(p: CanvasProps) {
   );
 }
 
-export function Canvas(p: CanvasProps) {
+/** Memoised: a save-state or inspector change in the designer does not re-render the canvas. */
+export const Canvas = memo(function Canvas(p: CanvasProps) {
   const { token } = theme.useToken();
   if (p.page.layout.kind === 'grid') return <GridCanvas {...p} />;
   const rows = p.page.layout.rows;
@@ -169,4 +170,4 @@ export function Canvas(p: CanvasProps) {
       <NewRowZone empty={rows.length === 0} />
     </div>
   );
-}
+});

@@ -4,7 +4,7 @@
 // export/import. Everything goes through the page API in packages/lowcode.
 import { memo, startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { DndContext, DragOverlay, MeasuringStrategy, PointerSensor, pointerWithin, rectIntersection, useSensor, useSensors, type CollisionDetection, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
+import { DndContext, DragOverlay, MeasuringStrategy, useDndMonitor, PointerSensor, pointerWithin, rectIntersection, useSensor, useSensors, type CollisionDetection, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
 import { Alert, App as AntApp, Badge, Button, Divider, Empty, Input, Layout, Popconfirm, Segmented, Select, Space, Spin, Switch, Tabs, Tooltip, Tree, Typography, theme } from 'antd';
 import { CloudUploadOutlined, CopyOutlined, DeleteOutlined, DownloadOutlined, HistoryOutlined, RedoOutlined, SaveOutlined, SnippetsOutlined, UndoOutlined, UploadOutlined } from '@ant-design/icons';
 import { validatePage, type NodeDef, type PageDef, type WidgetMeta } from '@sreworks/lowcode/browser';
@@ -123,6 +123,16 @@ const Inspector = memo(function Inspector({ node, meta, page, services, epoch, s
   );
 });
 
+/** The palette item under the pointer while dragging; its own state, so a drag start or end does not re-render the designer. */
+function PaletteDragOverlay({ registry }: { registry: WidgetRegistry }) {
+  const { token } = theme.useToken();
+  const [dragging, setDragging] = useState<string>();
+  const end = () => setDragging(undefined);
+  useDndMonitor({ onDragStart: (e: DragStartEvent) => setDragging(String(e.active.id)), onDragEnd: end, onDragCancel: end });
+  const meta = dragging?.startsWith('palette:') ? registry[dragging.slice(8)]?.meta : undefined;
+  return <DragOverlay dropAnimation={null}>{meta ? <div style={{ padding: '4px 8px', background: token.colorPrimaryBg, border: `1px solid ${token.colorPrimary}`, borderRadius: 4, fontSize: 12 }}>{meta.name}</div> : null}</DragOverlay>;
+}
+
 function download(name: string, data: unknown) {
   const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
   const a = document.createElement('a');
@@ -150,7 +160,6 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
   const [saving, setSaving] = useState<'idle' | 'saving' | 'error'>('idle');
   const [saveError, setSaveError] = useState<string>();
   const [versionsOpen, setVersionsOpen] = useState(false);
-  const [dragging, setDragging] = useState<string>();
   const [, force] = useState(0);
   /** bumps on undo/redo/restore/import so editors holding text state re-read the page. */
   const [epoch, setEpoch] = useState(0);
@@ -298,6 +307,15 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
     },
     [commit],
   );
+  const onRowColumns = useCallback((r: number, n: number) => history.current && commit(setRowColumns(history.current.present, r, n)), [commit]);
+  const onDeleteRow = useCallback(
+    (r: number) => {
+      const p = history.current?.present;
+      if (p?.layout.kind === 'fluid') commit({ ...p, layout: { ...p.layout, rows: p.layout.rows.filter((_, i) => i !== r) } });
+    },
+    [commit],
+  );
+  const onGridChange = useCallback((items: { i: string; x: number; y: number; w: number; h: number }[]) => history.current && commit(setGrid(history.current.present, items)), [commit]);
   const setNode = useCallback((n: NodeDef) => history.current && commit(updateNode(history.current.present, n.id, () => n), true), [commit]);
   const onPaletteAdd = useCallback((t: string) => addWidget(t), [addWidget]);
   const dup = useCallback((id: string) => history.current && commit(duplicateNode(history.current.present, id)), [commit]);
@@ -341,9 +359,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
   }, [undo, redo, copy, paste, del, selected]);
 
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }));
-  const onDragStart = (e: DragStartEvent) => setDragging(String(e.active.id));
   const onDragEnd = (e: DragEndEvent) => {
-    setDragging(undefined);
     const p = history.current?.present;
     const over = e.over ? String(e.over.id) : undefined;
     const active = String(e.active.id);
@@ -386,7 +402,6 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
   const node = selected ? findNode(page, selected) : undefined;
   const meta = node ? registry[node.type]?.meta : undefined;
   const h = history.current!;
-  const activeMeta = dragging?.startsWith('palette:') ? registry[dragging.slice(8)]?.meta : undefined;
 
   const importFile = () => {
     const input = document.createElement('input');
@@ -410,7 +425,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
   };
 
   return (
-    <DndContext sensors={sensors} collisionDetection={collision} measuring={MEASURING} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(undefined)}>
+    <DndContext sensors={sensors} collisionDetection={collision} measuring={MEASURING} onDragEnd={onDragEnd}>
       <Layout style={{ height: 'calc(100vh - 64px)' }} data-testid="sw-designer">
         <div style={{ display: 'flex', alignItems: 'center', gap: 8, padding: '6px 12px', borderBottom: `1px solid ${token.colorBorderSecondary}`, background: token.colorBgContainer, flexWrap: 'wrap' }}>
           <Link to="/design">Apps</Link>/<Link to={`/design?app=${appId}`}>{appId}</Link>/<b>{page.title}</b>
@@ -492,7 +507,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
                 {
                   key: 'design',
                   label: 'Design',
-                  children: <Canvas page={page} registry={registry} selected={selected} showWidgets={showWidgets} onSelect={setSelected} onDuplicate={dup} onDelete={del} onRowColumns={(r, n) => commit(setRowColumns(page, r, n))} onDeleteRow={(r) => page.layout.kind === 'fluid' && commit({ ...page, layout: { ...page.layout, rows: page.layout.rows.filter((_, i) => i !== r) } })} onGridChange={(items) => commit(setGrid(page, items))} />,
+                  children: <Canvas page={page} registry={registry} selected={selected} showWidgets={showWidgets} onSelect={setSelected} onDuplicate={dup} onDelete={del} onRowColumns={onRowColumns} onDeleteRow={onDeleteRow} onGridChange={onGridChange} />,
                 },
                 {
                   key: 'preview',
@@ -505,7 +520,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
                     </div>
                   ),
                 },
-                { key: 'json', label: 'JSON', children: <pre style={{ fontSize: 11 }} data-testid="sw-json">{JSON.stringify(page, null, 2)}</pre> },
+                { key: 'json', label: 'JSON', children: tab === 'json' ? <pre style={{ fontSize: 11 }} data-testid="sw-json">{JSON.stringify(page, null, 2)}</pre> : null },
               ]}
             />
           </Layout.Content>
@@ -514,7 +529,7 @@ export function Designer({ api, appId, pageId, lang }: { api: ApiClient; appId: 
           </Layout.Sider>
         </Layout>
       </Layout>
-      <DragOverlay dropAnimation={null}>{activeMeta ? <div style={{ padding: '4px 8px', background: token.colorPrimaryBg, border: `1px solid ${token.colorPrimary}`, borderRadius: 4, fontSize: 12 }}>{activeMeta.name}</div> : null}</DragOverlay>
+      <PaletteDragOverlay registry={registry} />
       <Versions
         open={versionsOpen}
         onClose={() => setVersionsOpen(false)}

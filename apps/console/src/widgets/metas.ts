@@ -17,6 +17,7 @@ import { meta as DiffViewer } from './DiffViewer/meta.js';
 import { meta as Divider } from './Divider/meta.js';
 import { meta as Empty } from './Empty/meta.js';
 import { meta as ErrorState } from './ErrorState/meta.js';
+import { meta as FileUpload } from './FileUpload/meta.js';
 import { meta as FilterBar } from './FilterBar/meta.js';
 import { meta as Flex } from './Flex/meta.js';
 import { meta as Form } from './Form/meta.js';
@@ -64,6 +65,7 @@ export const widgetMetas: WidgetMeta[] = [
   Divider,
   Empty,
   ErrorState,
+  FileUpload,
   FilterBar,
   Flex,
   Form,

@@ -27,6 +27,7 @@ const loaders: Record<string, WidgetEntry['load']> = {
   Divider: () => import('./Divider/Divider.js').then((m) => m.Divider),
   Empty: () => import('./Empty/Empty.js').then((m) => m.Empty),
   ErrorState: () => import('./ErrorState/ErrorState.js').then((m) => m.ErrorState),
+  FileUpload: () => import('./FileUpload/FileUpload.js').then((m) => m.FileUpload),
   FilterBar: () => import('./FilterBar/FilterBar.js').then((m) => m.FilterBar),
   Flex: () => import('./Flex/Flex.js').then((m) => m.Flex),
   Form: () => import('./Form/Form.js').then((m) => m.Form),

@@ -40,6 +40,7 @@ const zh: Record<string, string> = {
   Retry: '重试',
   Total: '共计',
   'Unknown element': '未知元素',
+  'Drop a file here or click to choose one': '拖放文件到此处，或点击选择',
 };
 
 export type Translate = (s: string) => string;
