@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +105,23 @@ describe('OAM API', () => {
     const refused = await inject({ method: 'POST', url: `/api/oam/apps/${other.json().id}/deployments`, headers: t.admin, payload: { env: env.id } });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error.code).toBe('OAM_CLUSTER_NOT_FOUND');
+  });
+
+  it('imports a plugin archive of several megabytes (above the 1 MiB default body limit)', async () => {
+    const p = mkdtempSync(join(tmpdir(), 'sw-plugin-big-'));
+    mkdirSync(join(p, 'definitions'));
+    mkdirSync(join(p, 'forms', 'bulky'), { recursive: true });
+    writeFileSync(join(p, 'definitions', 'bulky.yaml'), 'apiVersion: core.oam.dev/v1beta1\nkind: TraitDefinition\nmetadata: { name: bulky }\nspec:\n  version: 1.0.0\n  schematic:\n    javascript:\n      file: bulky.js\n');
+    writeFileSync(join(p, 'definitions', 'bulky.js'), 'export function render() { return { patch: { metadata: { labels: { bulky: "yes" } } } }; }');
+    // incompressible console form assets: the archive stays about 3 MB
+    writeFileSync(join(p, 'forms', 'bulky', 'assets.json'), JSON.stringify({ blob: randomBytes(2_200_000).toString('base64') }));
+    execFileSync('tar', ['-czf', join(p, 'bulky.tgz'), '-C', p, 'definitions', 'forms']);
+    const archive = readFileSync(join(p, 'bulky.tgz')).toString('base64');
+    rmSync(p, { recursive: true, force: true });
+    expect(archive.length).toBeGreaterThan(2 * 1024 * 1024);
+    const r = await inject({ method: 'POST', url: '/api/oam/plugins', headers: t.admin, payload: { name: 'bulky.tgz', archive } });
+    expect(r.statusCode, r.body.slice(0, 300)).toBe(200);
+    expect(JSON.stringify(r.json())).toContain('bulky');
   });
 
   it('lets platform admins add and disable definitions at run time, and nobody else', async () => {

@@ -268,6 +268,8 @@ export const oamRoutes: FastifyPluginAsync<{ oam: OamEngine }> = async (app, { o
   }, async () => ({ items: await registry.history(), nextCursor: null }));
 
   app.post('/oam/plugins', {
+    // base64 of an archive up to ~15 MB (the schema's 20 M characters); the platform default is 1 MiB
+    bodyLimit: 21 * 1024 * 1024,
     config: { permission: 'definition.write' },
     schema: { tags, summary: 'Import a plugin: a .tgz of definitions and console forms (base64); reports what did not map', body: toSchema(z.strictObject({ name: z.string().min(1).max(128), archive: z.string().min(1).max(20_000_000).describe('base64 of the .tgz') })), response: { 200: toSchema(Obj, 'output'), ...errors } },
   }, async (req) => {
