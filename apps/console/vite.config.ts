@@ -14,7 +14,9 @@ export default defineConfig({
         // (pulled together, every component of the designer landed in the desktop's first load)
         manualChunks(id: string) {
           const m = id.match(/node_modules\/(antd\/es|@rc-component|rc-[a-z-]+)\/([^/]+)/);
-          if (!m) return undefined;
+          // the barrel (antd/es/index.js) stays out: only remote UMD components import it whole,
+          // lazily; as a chunk of its own it pulled every component into the first load
+          if (!m || (m[1] === 'antd/es' && m[2] === 'index.js')) return undefined;
           return m[1] === 'antd/es' ? `antd-${m[2]}` : `${m[1].replace('@', '')}-${m[2]}`;
         },
       },
