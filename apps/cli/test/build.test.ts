@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '@sreworks/server/testing';
-import { main } from '../src/main.js';
+import { runCli } from './run-cli.js';
 
 // sreworks build secret set|list|delete against a real platform: values go in from a file and
 // never come back out.
@@ -12,18 +12,7 @@ let url: string;
 let token: string;
 const dir = mkdtempSync(join(tmpdir(), 'sw-cli-build-'));
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: any) => ((out += s), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: any) => ((err += s), true));
-  try {
-    return { code: await main(['node', 'sreworks', '--url', url, '--token', token, ...args]), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = (args: string[]) => runCli(['--url', url, '--token', token, ...args]);
 
 beforeAll(async () => {
   t = await startTestPlatform();

@@ -2,27 +2,15 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, TEST_ADMIN_PASSWORD, type TestPlatform } from '@sreworks/server/testing';
-import { main } from '../src/main.js';
+import { runCli } from './run-cli.js';
 
 let t: TestPlatform;
 let url: string;
 const dir = mkdtempSync(join(tmpdir(), 'sw-cli-'));
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: any) => ((out += s), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: any) => ((err += s), true));
-  try {
-    const code = await main(['node', 'sreworks', '--url', url, ...args]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = (args: string[]) => runCli(['--url', url, ...args]);
 
 beforeAll(async () => {
   t = await startTestPlatform();

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@sreworks/kernel';
 import { buildPlatform } from '../src/app.js';
 import { ensureAdmin } from '../src/bootstrap.js';
+import { spawnServer } from './spawn-server.js';
 
 // AIOps runs interrupted by a restart do not stay "running": a new process resolves them in the
 // aiops module's start hook (the path main.ts takes: buildPlatform, then startWorkers).
@@ -22,17 +22,7 @@ async function platformOn(dir: string) {
   return { platform, headers };
 }
 
-function startServer(dir: string, port: number) {
-  const child = spawn(process.execPath, ['apps/server/bin/sreworks-server.js'], {
-    env: { ...process.env, SREWORKS_PORT: String(port), SREWORKS_DATA_DIR: dir, SREWORKS_ADMIN_PASSWORD: PASSWORD, SREWORKS_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-  return { child, exited, output: () => out };
-}
+const startServer = (dir: string, port: number) => spawnServer(dir, port, PASSWORD);
 
 async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
   for (const end = Date.now() + ms; Date.now() < end; ) {

@@ -1,25 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { spawnServer } from './spawn-server.js';
 
 // What the API acknowledged survives kill -9; a second start does not re-run migrations or
 // re-create the admin; SIGTERM shuts down cleanly.
 const PASSWORD = 'durability-password-1';
 
-function start(dir: string, port: number) {
-  const child = spawn(process.execPath, ['apps/server/bin/sreworks-server.js'], {
-    env: { ...process.env, SREWORKS_PORT: String(port), SREWORKS_DATA_DIR: dir, SREWORKS_ADMIN_PASSWORD: PASSWORD, SREWORKS_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  // listen for exit from the start: after a kill the event may fire before anyone awaits it
-  const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-  return { child, output: () => out, exited };
-}
+const start = (dir: string, port: number) => spawnServer(dir, port, PASSWORD);
 
 async function waitUp(base: string) {
   for (let i = 0; i < 600; i++) {

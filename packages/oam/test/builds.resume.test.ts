@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, type Store } from '@sreworks/store';
+import { describe, expect, it } from 'vitest';
 import { testDialects } from '@sreworks/store/testing';
-import { startKubeApiDouble, type KubeApiDouble } from '@sreworks/kube-api-double';
-import { BuildRunner, createOamEngine, KubernetesTarget, LABEL_BUILD_ID, oamMigrations, type DeployEnv, type OamEngine, type TargetResolver } from '../src/index.js';
+import { BuildRunner, KubernetesTarget, LABEL_BUILD_ID, type DeployEnv } from '../src/index.js';
+import { engineOnDouble } from './engine-harness.js';
 
 // Builds are persisted state machines: a server that restarts mid-build resumes following the
 // same Job (never a second one), and every wait ends at the build's deadline with a message.
@@ -29,37 +28,10 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 10_
 
 for (const dialect of testDialects()) {
   describe(`build resume on ${dialect.name}`, () => {
-    let h: Awaited<ReturnType<typeof dialect.open>>;
-    let store: Store;
-    let kube: KubeApiDouble;
-    let resolver: TargetResolver;
-    const engines: OamEngine[] = [];
-    const open = async () => {
-      const e = await createOamEngine({ store, targets: resolver, pollMs: 50, builds: { pollMs: 50, leaseMs: 400 } });
-      engines.push(e);
-      return e;
-    };
-    const jobsOf = (id: string) => kube.list('batch/v1', 'Job', 'builds').filter((j) => j.metadata.labels?.[LABEL_BUILD_ID] === id);
-    const podsOf = (job: string) => kube.list('v1', 'Pod', 'builds').filter((p) => p.metadata.labels?.['job-name'] === job);
-
-    beforeAll(async () => {
-      h = await dialect.open();
-      store = h.store;
-      await migrate(store, oamMigrations);
-      kube = await startKubeApiDouble({ controllers: { jobAfterMs: 1200, pods: false } });
-      resolver = {
-        environment: async (id) => {
-          if (id !== ENV.id) throw new Error(`no environment ${id}`);
-          return ENV;
-        },
-        target: async () => new KubernetesTarget({ kubeconfig: kube.kubeconfig(), cluster: 'double' }),
-      };
-    });
-    afterAll(async () => {
-      for (const e of engines) await e.close();
-      await kube?.close();
-      await h?.dispose();
-    });
+    const hs = engineOnDouble(dialect, ENV, { jobAfterMs: 1200, pods: false });
+    const open = () => hs.open({ pollMs: 50, builds: { pollMs: 50, leaseMs: 400 } });
+    const jobsOf = (id: string) => hs.kube.list('batch/v1', 'Job', 'builds').filter((j) => j.metadata.labels?.[LABEL_BUILD_ID] === id);
+    const podsOf = (job: string) => hs.kube.list('v1', 'Pod', 'builds').filter((p) => p.metadata.labels?.['job-name'] === job);
 
     it('a restart mid-build re-attaches to the same Job and records the digest', async () => {
       const first = await open();
@@ -101,9 +73,9 @@ for (const dialect of testDialects()) {
       await engine.close();
       // what a kill -9 right after POSTing the Job leaves: the row pending with no job, a live
       // lease of a dead process; the Job on the cluster
-      const runner = new BuildRunner({ target: new KubernetesTarget({ kubeconfig: kube.kubeconfig() }), namespace: 'builds' });
+      const runner = new BuildRunner({ target: new KubernetesTarget({ kubeconfig: hs.kube.kubeconfig() }), namespace: 'builds' });
       const first = await runner.submit(build('crash'), { buildId: b.id });
-      await store.db.updateTable('oam_build').set({ status: 'pending', job: null, message: 'submitting', lease_owner: 'dead-host:1', lease_until: new Date(Date.now() + 300).toISOString() }).where('id', '=', b.id).execute();
+      await hs.store.db.updateTable('oam_build').set({ status: 'pending', job: null, message: 'submitting', lease_owner: 'dead-host:1', lease_until: new Date(Date.now() + 300).toISOString() }).where('id', '=', b.id).execute();
       const next = await open();
       expect(await next.builds.resume()).toEqual([]); // the dead process's lease still holds
       await new Promise((r) => setTimeout(r, 350));
@@ -118,7 +90,7 @@ for (const dialect of testDialects()) {
     });
 
     it('a build that outlives its deadline fails with what it waited for, and its Job is deleted', async () => {
-      kube.controllers.disable(); // the pod never starts
+      hs.kube.controllers.disable(); // the pod never starts
       try {
         const engine = await open();
         const app = await engine.apps.createApp('team-1', APP.replace('NAME', `slow-${dialect.name}`));
@@ -126,7 +98,7 @@ for (const dialect of testDialects()) {
         await until('the job', async () => ((await engine.builds.get(b.id)).status === 'running' ? true : undefined));
         await engine.close();
         // the stored deadline is what every follower honours
-        await store.db.updateTable('oam_build').set({ deadline_at: new Date(Date.now() + 400).toISOString() }).where('id', '=', b.id).execute();
+        await hs.store.db.updateTable('oam_build').set({ deadline_at: new Date(Date.now() + 400).toISOString() }).where('id', '=', b.id).execute();
         const next = await open();
         next.builds.startResuming();
         const done = await until('the timeout', async () => {
@@ -142,7 +114,7 @@ for (const dialect of testDialects()) {
         const c = await next.builds.start(app.id, { component: 'api', env: ENV.id, build: build('late') });
         await until('the job', async () => ((await next.builds.get(c.id)).status === 'running' ? true : undefined));
         await next.close();
-        await store.db.updateTable('oam_build').set({ deadline_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', c.id).execute();
+        await hs.store.db.updateTable('oam_build').set({ deadline_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', c.id).execute();
         const third = await open();
         await third.builds.resume();
         await third.builds.idle();
@@ -152,7 +124,7 @@ for (const dialect of testDialects()) {
         await until('the Job to be deleted', async () => (jobsOf(c.id).length === 0 ? true : undefined));
         await third.close();
       } finally {
-        kube.controllers.enable({ jobAfterMs: 1200, pods: false });
+        hs.kube.controllers.enable({ jobAfterMs: 1200, pods: false });
       }
     });
   });

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, type Store } from '@sreworks/store';
+import { describe, expect, it } from 'vitest';
 import { testDialects } from '@sreworks/store/testing';
-import { startKubeApiDouble, type KubeApiDouble } from '@sreworks/kube-api-double';
-import { createOamEngine, KubernetesTarget, oamMigrations, type DeployEnv, type OamEngine, type TargetResolver } from '../src/index.js';
+import type { DeployEnv, OamEngine } from '../src/index.js';
+import { engineOnDouble } from './engine-harness.js';
 
 const ENV: DeployEnv = { id: 'env-dev', name: 'dev', team: 'team-1', namespace: 'shop-dev', stage: 'dev', clusterId: 'c1', clusterName: 'double' };
 
@@ -45,35 +44,8 @@ async function waitFor(engine: OamEngine, id: string, statuses: string[], ms = 2
 
 for (const dialect of testDialects()) {
   describe(`deployment engine on ${dialect.name}`, () => {
-    let h: Awaited<ReturnType<typeof dialect.open>>;
-    let store: Store;
-    let kube: KubeApiDouble;
-    let resolver: TargetResolver;
-    const engines: OamEngine[] = [];
-    const open = async (healthTimeoutMs = 10_000) => {
-      const e = await createOamEngine({ store, targets: resolver, pollMs: 100, healthTimeoutMs, leaseMs: 2_000 });
-      engines.push(e);
-      return e;
-    };
-
-    beforeAll(async () => {
-      h = await dialect.open();
-      store = h.store;
-      await migrate(store, oamMigrations);
-      kube = await startKubeApiDouble({ controllers: { readyAfterMs: 150, jobAfterMs: 80, pods: false } });
-      resolver = {
-        environment: async (id) => {
-          if (id !== ENV.id) throw new Error(`no environment ${id}`);
-          return ENV;
-        },
-        target: async () => new KubernetesTarget({ kubeconfig: kube.kubeconfig(), cluster: 'double' }),
-      };
-    });
-    afterAll(async () => {
-      for (const e of engines) await e.close();
-      await kube?.close();
-      await h?.dispose();
-    });
+    const hs = engineOnDouble(dialect, ENV, { readyAfterMs: 150, jobAfterMs: 80, pods: false });
+    const open = (healthTimeoutMs = 10_000) => hs.open({ pollMs: 100, healthTimeoutMs, leaseMs: 2_000 });
 
     it('deploys a dependsOn chain in order, reports healthy, garbage-collects only after success, and rolls back', async () => {
       const engine = await open();
@@ -88,14 +60,14 @@ for (const dialect of testDialects()) {
       expect(started('db').finishedAt! <= started('api').startedAt!).toBe(true);
       expect(started('api').finishedAt! <= started('web').startedAt!).toBe(true);
       expect(st.nodes.filter((n) => n.kind === 'component').every((n) => n.status === 'succeeded')).toBe(true);
-      expect(kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-dev', name: 'api' })?.spec?.replicas).toBe(2);
-      expect(kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-dev', name: 'cache' })).toBeDefined();
+      expect(hs.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-dev', name: 'api' })?.spec?.replicas).toBe(2);
+      expect(hs.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-dev', name: 'cache' })).toBeDefined();
 
       // revision 2 drops the cache component and changes the api image
       await engine.apps.updateApp(a.id, app(false, 'nginx:1.28'));
       const d2 = await engine.apps.deploy(a.id, ENV.id);
       expect((await waitFor(engine, d2.id, ['succeeded', 'failed'])).status).toBe('succeeded');
-      expect(kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-dev', name: 'cache' })).toBeUndefined();
+      expect(hs.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-dev', name: 'cache' })).toBeUndefined();
       const diff = await engine.apps.diffRevisions(a.id, 1, 2);
       expect(diff.objects.find((o) => o.key.includes('Deployment') && o.key.includes('cache'))?.change).toBe('removed');
       expect(diff.objects.find((o) => o.key.includes('Deployment') && o.key.endsWith('api'))?.diff).toContain('nginx:1.28');
@@ -103,9 +75,9 @@ for (const dialect of testDialects()) {
       // roll back to revision 1: the cache returns, the old image is back
       const rb = await engine.apps.rollback(a.id, 1, ENV.id);
       expect((await waitFor(engine, rb.id, ['succeeded', 'failed'])).status).toBe('succeeded');
-      const api = kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-dev', name: 'api' });
+      const api = hs.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-dev', name: 'api' });
       expect(JSON.stringify(api?.spec)).toContain('nginx:1.27');
-      expect(kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-dev', name: 'cache' })).toBeDefined();
+      expect(hs.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-dev', name: 'cache' })).toBeDefined();
       await engine.close();
     });
 
@@ -122,7 +94,7 @@ for (const dialect of testDialects()) {
       expect(res.status).toBe('failed');
       expect(res.message).toMatch(/nothing was garbage-collected/);
       expect(res.message).toMatch(/api/);
-      expect(kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-dev', name: 'cache' })).toBeDefined();
+      expect(hs.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-dev', name: 'cache' })).toBeDefined();
       await engine.close();
     }, 40_000);
 
@@ -174,10 +146,10 @@ spec:
       const d = await engine.apps.deploy(a.id, ENV.id);
       const held = await waitFor(engine, d.id, ['suspended', 'failed', 'succeeded']);
       expect(held.status, held.message ?? '').toBe('suspended');
-      expect(kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-dev', name: 'two' })).toBeUndefined();
+      expect(hs.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-dev', name: 'two' })).toBeUndefined();
       await engine.apps.resume(d.id);
       expect((await waitFor(engine, d.id, ['succeeded', 'failed'])).status).toBe('succeeded');
-      expect(kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-dev', name: 'two' })).toBeDefined();
+      expect(hs.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop-dev', name: 'two' })).toBeDefined();
       await engine.close();
     });
 
