@@ -36,7 +36,8 @@ export function builtinModules(): PlatformModule[] {
     permissions: aiopsPermissions,
     migrations: aiopsMigrations,
     async routes(app, ctx) {
-      aiopsRuns = new RunExecutor({ store: ctx.store, log: ctx.log });
+      const timeoutMs = Number(process.env.SREWORKS_AIOPS_RUN_TIMEOUT_MS) || undefined;
+      aiopsRuns = new RunExecutor({ store: ctx.store, log: ctx.log, timeoutMs });
       await app.register(aiopsRoutes, { prefix: '/api', store: ctx.store, executor: aiopsRuns });
     },
     // every role: runs are executed by the API process that took them, and any process may

@@ -117,6 +117,9 @@ describe('run executor (worker threads)', () => {
     const r = await ex.runInWorker(run, 'periods', slowBody);
     expect(Date.now() - t0).toBeLessThan(20_000);
     expect(r.error!.message).toMatch(/^timed out: still running after 2 s/);
+    // a synchronous request gets a 4xx naming the timeout (the input was too much), not a 500
+    expect((r.error as Error & { status?: number; code?: string }).status).toBe(422);
+    expect((r.error as Error & { code?: string }).code).toBe('AIOPS_RUN_TIMEOUT');
     const got = (await ex.runs.get(run.id))!.run;
     expect(got.status).toBe('failed');
     expect(got.error).toMatch(/^timed out/);
@@ -130,6 +133,7 @@ describe('run executor (worker threads)', () => {
     await new Promise((r) => setTimeout(r, 300));
     await ex.stop();
     expect((await p).error!.message).toMatch(/^interrupted by a restart at/);
+    expect(((await p).error as Error & { status?: number }).status).toBe(503);
     expect((await ex.runs.get(run.id))!.run.status).toBe('failed');
   }, 60_000);
 });

@@ -118,7 +118,8 @@ export class RunExecutor {
     let finished = false;
     const worker = new Worker(new URL('./run-worker-entry.mjs', import.meta.url), { workerData: { kind, body } });
     type Answer = { output?: unknown; error?: string; platform?: { code: string; status: number; details?: ErrorDetails | ErrorDetails[] } };
-    const end = async (outcome: Answer, failFirst?: string) => {
+    // failed by the timeout (the input was too much to finish: 422) or by a stop (shutdown: 503)
+    const end = async (outcome: Answer, failFirst?: string, failCode: 'AIOPS_RUN_TIMEOUT' | 'AIOPS_RUN_STOPPED' = 'AIOPS_RUN_STOPPED') => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
@@ -132,7 +133,7 @@ export class RunExecutor {
       } finally {
         this.active.delete(run.id);
         if (this.active.size === 0) clearInterval(this.renewTimer);
-        if (failFirst !== undefined) settle({ error: new Error(failFirst) });
+        if (failFirst !== undefined) settle({ error: new PlatformError(failCode, failCode === 'AIOPS_RUN_TIMEOUT' ? 422 : 503, failFirst, { field: 'body' }) });
         else if (outcome.error === undefined) settle({ output: outcome.output });
         else {
           const p = outcome.platform;
@@ -142,7 +143,7 @@ export class RunExecutor {
     };
     const timer = setTimeout(() => {
       const s = Math.round(this.timeoutMs / 1000);
-      void end({}, `timed out: still running after ${s} s (the run timeout) at ${new Date().toISOString()}; submit a smaller input`);
+      void end({}, `timed out: still running after ${s} s (the run timeout) at ${new Date().toISOString()}; submit a smaller input`, 'AIOPS_RUN_TIMEOUT');
     }, this.timeoutMs);
     timer.unref();
     worker.on('message', (m: Answer) => void end(m));
