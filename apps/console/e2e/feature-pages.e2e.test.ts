@@ -465,6 +465,11 @@ describe.skipIf(!avail.ok)(`feature pages in Chromium${avail.ok ? '' : ` (skippe
       csv.push([new Date(now0 + i * 60_000).toISOString(), 100 + (i % 3) + (fault ? 60 : 0), 0.3 + (i % 2) * 0.01, 80 + (i % 4) + (fault ? 90 : 0), 0.2 + (i % 3) * 0.01 + (fault ? 0.7 : 0)].join(','));
     }
     await openPage('/apps/aiops/rca');
+    // the CSV read from a file (in the browser) fills the form
+    const csvFile = join(SHOTS, 'rca-metrics.csv');
+    writeFileSync(csvFile, csv.join('\n'));
+    await page.setInputFiles('[data-node=rcaFile] [data-testid=upload-input]', csvFile);
+    await page.waitForFunction(() => (document.querySelector('[data-node=rcaForm] #csv') as HTMLTextAreaElement | null)?.value.startsWith('time,checkout_latency'));
     await page.fill('[data-node=rcaForm] #csv', csv.join('\n'));
     await page.fill('[data-node=rcaForm] #faultStart', '21');
     await page.click('[data-node=rcaForm] button[type=submit]');
