@@ -16,6 +16,8 @@ export const aiopsErrorCodes: Record<string, { status: number; meaning: string }
   AIOPS_DETECTOR_UNKNOWN: { status: 400, meaning: 'unknown anomaly detector name' },
   AIOPS_PARAMS_INVALID: { status: 400, meaning: 'an algorithm parameter is out of range' },
   AIOPS_RUN_NOT_FOUND: { status: 404, meaning: 'no AIOps run with this id' },
+  AIOPS_RUN_TIMEOUT: { status: 422, meaning: 'the run passed its timeout (SREWORKS_AIOPS_RUN_TIMEOUT_MS); submit a smaller input' },
+  AIOPS_RUN_STOPPED: { status: 503, meaning: 'the run was stopped by a shutdown of the server' },
   AIOPS_STREAM_NOT_FOUND: { status: 404, meaning: 'no log stream with this name' },
   AIOPS_TEMPLATE_NOT_FOUND: { status: 404, meaning: 'no template with this id in the log stream' },
 };
