@@ -12,6 +12,23 @@ import {
 import type { PlatformModule } from './core/module.js';
 import { KubeEventCollector } from './kube-events.js';
 
+type Auth = NonNullable<FastifyRequest['auth']>;
+
+const orgHeader = (req: FastifyRequest) => {
+  const v = req.headers['x-scope-orgid'];
+  return typeof v === 'string' && v ? v : undefined;
+};
+
+function mayActFor(a: Auth, team: string): void {
+  if (a.platformRole !== 'admin' && !a.teams.has(team)) throw new NotAllowedError(`you are not a member of team ${team}`, 'TELEMETRY_TENANT', { field: 'headers.x-scope-orgid' });
+}
+
+function teamsOf(a: Auth): string[] {
+  const teams = [...a.teams.keys()];
+  if (teams.length === 0) throw new NotAllowedError('telemetry belongs to teams; join a team first', 'TELEMETRY_TENANT');
+  return teams;
+}
+
 /**
  * The team a telemetry call acts for: `X-Scope-OrgID: <team id>` (the Cortex/Loki convention),
  * else the caller's only team. Admins without the header act for no team (they see everything).
@@ -19,15 +36,14 @@ import { KubeEventCollector } from './kube-events.js';
 export function tenantOf(req: FastifyRequest): string | undefined {
   const a = req.auth;
   if (!a) return undefined;
-  const asked = req.headers['x-scope-orgid'];
-  if (typeof asked === 'string' && asked) {
-    if (a.platformRole !== 'admin' && !a.teams.has(asked)) throw new NotAllowedError(`you are not a member of team ${asked}`, 'TELEMETRY_TENANT', { field: 'headers.x-scope-orgid' });
+  const asked = orgHeader(req);
+  if (asked) {
+    mayActFor(a, asked);
     return asked;
   }
   if (a.platformRole === 'admin') return undefined;
-  const teams = [...a.teams.keys()];
+  const teams = teamsOf(a);
   if (teams.length === 1) return teams[0];
-  if (teams.length === 0) throw new NotAllowedError('telemetry belongs to teams; join a team first', 'TELEMETRY_TENANT');
   throw new InputError('you are in several teams: name one with the X-Scope-OrgID header', { field: 'headers.x-scope-orgid' }, 'TELEMETRY_TENANT');
 }
 
@@ -39,18 +55,11 @@ export function tenantOf(req: FastifyRequest): string | undefined {
 export function readTenantsOf(req: FastifyRequest): string[] | undefined {
   const a = req.auth;
   if (!a) return undefined;
-  const asked = req.headers['x-scope-orgid'];
-  if (typeof asked === 'string' && asked) {
-    const ids = [...new Set(asked.split('|').map((x) => x.trim()).filter(Boolean))];
-    for (const id of ids) {
-      if (a.platformRole !== 'admin' && !a.teams.has(id)) throw new NotAllowedError(`you are not a member of team ${id}`, 'TELEMETRY_TENANT', { field: 'headers.x-scope-orgid' });
-    }
-    if (ids.length) return ids;
-  }
+  const ids = [...new Set((orgHeader(req) ?? '').split('|').map((x) => x.trim()).filter(Boolean))];
+  for (const id of ids) mayActFor(a, id);
+  if (ids.length) return ids;
   if (a.platformRole === 'admin') return undefined;
-  const teams = [...a.teams.keys()];
-  if (teams.length === 0) throw new NotAllowedError('telemetry belongs to teams; join a team first', 'TELEMETRY_TENANT');
-  return teams;
+  return teamsOf(a);
 }
 
 export function telemetryModule(): PlatformModule {

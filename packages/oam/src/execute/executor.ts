@@ -12,7 +12,7 @@ import type { ApplyScope, CustomHealth, K8sObject, ObjectStatus, Target } from '
 import type { PlanNode } from '../plan/plan.js';
 import type { StepModel } from '../model/model.js';
 import { renderEnvOf, type AppService } from '../service/apps.js';
-import type { DeployEnv, NodeStatus, StoredObject, TargetResolver } from './types.js';
+import { clusterKey, type DeployEnv, type NodeStatus, type StoredObject, type TargetResolver } from './types.js';
 
 export interface ExecutorOptions {
   store: Store;
@@ -162,7 +162,7 @@ export class DeploymentExecutor {
     const scope: ApplyScope = { app: app.name, env: env.name, namespace: env.namespace, cluster: env.clusterName, revision: `v${rev.number}` };
     const targets = new Map<string, Target>();
     const targetFor = async (cluster: string | undefined) => {
-      const key = !cluster || cluster === 'local' || cluster === env.clusterName ? '' : cluster;
+      const key = clusterKey(cluster, env);
       if (!targets.has(key)) targets.set(key, await this.o.targets.target(env, { dryRun: dep.dryRun, clusterName: key || undefined }));
       return targets.get(key)!;
     };
@@ -274,7 +274,7 @@ export class DeploymentExecutor {
           // Per cluster: each keeps what this revision placed on it.
           const clusters = new Map<string, StoredObject[]>();
           for (const o of rev.objects) {
-            const key = !o.cluster || o.cluster === 'local' || o.cluster === env.clusterName ? '' : o.cluster;
+            const key = clusterKey(o.cluster, env);
             clusters.set(key, [...(clusters.get(key) ?? []), o]);
           }
           if (!clusters.has('')) clusters.set('', []);

@@ -12,6 +12,15 @@ export interface DeployEnv {
 }
 
 /**
+ * The key of the cluster an object is placed on: '' for the environment's own cluster (no
+ * cluster, KubeVela's control-plane name "local", or the environment's cluster by name), else
+ * the topology cluster's name.
+ */
+export function clusterKey(cluster: string | undefined, env: DeployEnv): string {
+  return !cluster || cluster === 'local' || cluster === env.clusterName ? '' : cluster;
+}
+
+/**
  * How the engine reaches a cluster: the platform resolves an environment (and, for topology
  * fan-out, another cluster of the same team by name) to a Target. Tests pass the API double.
  */

@@ -8,7 +8,7 @@ import { renderApp, type RenderEngine, type RenderResult } from '../render/rende
 import { toYaml, unifiedDiff } from '../targets/diff.js';
 import { refKey, refOf } from '../targets/refs.js';
 import type { DefinitionRegistry } from '../definitions/registry.js';
-import type { DeployEnv, StoredObject, TargetResolver } from '../execute/types.js';
+import { clusterKey, type DeployEnv, type StoredObject, type TargetResolver } from '../execute/types.js';
 
 export interface AppRecord {
   id: string; team: string; name: string; description: string | null; format: string; spec: string; createdAt: string; updatedAt: string;
@@ -138,7 +138,7 @@ export class AppService {
     const number = Number(last?.n ?? 0) + 1;
     const result = await this.render(app.spec, env, number);
     // Every cluster a topology places the app on must be reachable by name before anything changes.
-    const others = new Set(result.objects.map((o) => o.cluster).filter((c): c is string => !!c && c !== 'local' && c !== env.clusterName));
+    const others = new Set(result.objects.map((o) => clusterKey(o.cluster, env)).filter(Boolean));
     for (const clusterName of others) await this.targets.target(env, { dryRun: true, clusterName });
     const rev = {
       id: newId(), app_id: appId, number, env_id: envId, spec: app.spec, definitions: toJson(result.definitions),
@@ -209,8 +209,7 @@ export class AppService {
     const result = await this.render(app.spec, env);
     const target = await this.targets.target(env, { dryRun: false });
     // The environment's own cluster (other placements are diffed on their clusters' targets).
-    const here = (c?: string) => !c || c === 'local' || c === env.clusterName;
-    const objects = [...new Map(result.objects.filter((o) => !o.reference && here(o.cluster)).map((o) => [refKey(refOf(o.object)), o.object])).values()];
+    const objects = [...new Map(result.objects.filter((o) => !o.reference && !clusterKey(o.cluster, env)).map((o) => [refKey(refOf(o.object)), o.object])).values()];
     return target.liveDiff(objects, { app: app.name, env: env.name, namespace: env.namespace, cluster: env.clusterName, revision: 'live' });
   }
 

@@ -3,6 +3,7 @@
 // set here and never by the sender, and every read is narrowed to that label's value. Lines and
 // events written before isolation (or by an admin acting for no team) have no tenant label: only
 // unscoped callers (platform admins without X-Scope-OrgID) see them, as for metrics.
+import { tenantAlternation } from '../metrics/tenant.js';
 import type {
   EventInput,
   EventPage,
@@ -51,7 +52,7 @@ export function stampEvents(events: EventInput[], label: string, tenant: string)
 /** `label="t"` for one tenant, `label=~"^(?:a|b)$"` for several (a caller reading all its teams). */
 export function tenantMatcher(label: string, tenants: readonly string[]): LabelMatcher {
   if (tenants.length === 1) return { name: label, op: '=', value: tenants[0]! };
-  return { name: label, op: '=~', value: `^(?:${tenants.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$` };
+  return { name: label, op: '=~', value: `^(?:${tenantAlternation(tenants)})$` };
 }
 
 /**

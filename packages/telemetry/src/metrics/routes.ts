@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { InputError, isPlatformError, PlatformError, TooManyRequestsError, toSchema, z } from '@sreworks/kernel';
 import type { Matcher, PromQLEngine, Queryable, QueryLimits } from '@sreworks/promql';
-import { DEFAULT_TENANT_LABEL, scopedQueryable, stampTenant } from './tenant.js';
+import { DEFAULT_TENANT_LABEL, readTenants, scopedQueryable, stampTenant } from './tenant.js';
 import { decodeWriteRequest, LabelCache, snappyDecode } from './ingest/remote-write.js';
 import { decodeOtlpMetrics } from './ingest/otlp-proto.js';
 import { OtlpMetricsTranslator } from './ingest/otlp.js';
@@ -118,7 +118,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (ap
   const maxRange = opts.maxQueryRangeMs ?? 366 * 86_400_000;
   const tenantLabel = opts.tenantLabel ?? DEFAULT_TENANT_LABEL;
   const readable = (req: FastifyRequest): Queryable => {
-    const teams = opts.readTenantsOf ? opts.readTenantsOf(req) : ((t) => (t ? [t] : undefined))(opts.tenantOf?.(req));
+    const teams = readTenants(opts, req);
     return teams ? scopedQueryable(store, tenantLabel, teams) : store;
   };
   const labelCache = new LabelCache();

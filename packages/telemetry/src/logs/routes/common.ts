@@ -1,7 +1,7 @@
 import { InputError, TooManyRequestsError } from '@sreworks/kernel';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LogStore } from '../types.js';
-import { DEFAULT_TENANT_LABEL } from '../../metrics/tenant.js';
+import { DEFAULT_TENANT_LABEL, readTenants } from '../../metrics/tenant.js';
 import { scopedLogStore } from '../tenant.js';
 import type { IngestLimits } from '../ingest/body.js';
 import type { LogQLLimits } from '../logql/engine.js';
@@ -63,7 +63,7 @@ export function logsFor(opts: LogRoutesOptions, req: FastifyRequest): LogStore {
 
 /** The store a read sees: the request's teams (the whole store when it has none). */
 export function logsToRead(opts: LogRoutesOptions, req: FastifyRequest): LogStore {
-  const teams = opts.readTenantsOf ? opts.readTenantsOf(req) : ((t) => (t ? [t] : undefined))(opts.tenantOf?.(req));
+  const teams = readTenants(opts, req);
   return teams ? scopedLogStore(opts.logs, opts.tenantLabel ?? DEFAULT_TENANT_LABEL, teams) : opts.logs;
 }
 
