@@ -5,8 +5,6 @@ import { InputError } from '@sreworks/kernel';
 import { DryRunTarget, GitOpsTarget, KubernetesTarget, type DeployEnv, type Target, type TargetResolver } from '@sreworks/oam';
 import type { ModuleContext } from './core/module.js';
 
-const LOCAL_CLUSTER_NAMES = new Set(['local', 'master']);
-
 export function platformTargets(ctx: ModuleContext): TargetResolver {
   return {
     async environment(id) {
@@ -22,9 +20,9 @@ export function platformTargets(ctx: ModuleContext): TargetResolver {
         // topology fan-out: another cluster of the same team, by name
         const row = await ctx.store.db.selectFrom('scope_cluster').select('id').where('team_id', '=', env.team).where('name', '=', opts.clusterName).executeTakeFirst();
         if (row) clusterId = row.id;
-        // KubeVela's "local" and SREWorks' "master" name the control-plane cluster: here, the
-        // environment's own cluster (unless the team registered a cluster by that name)
-        else if (!LOCAL_CLUSTER_NAMES.has(opts.clusterName)) {
+        // SREWorks' "master" names its control-plane cluster: here, the environment's own (unless
+        // the team registered a cluster by that name); KubeVela's "local" never gets here (clusterKey)
+        else if (opts.clusterName !== 'master') {
           throw new InputError(`the topology names cluster "${opts.clusterName}", which is not registered in this team`, { field: 'policies.topology.clusters' }, 'OAM_CLUSTER_NOT_FOUND');
         }
       }
